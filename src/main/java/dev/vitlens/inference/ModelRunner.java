@@ -128,6 +128,7 @@ public final class ModelRunner implements AutoCloseable {
      * {@code OrtEnvironment.getEnvironment()} directly.
      */
     public static OrtEnvironment sharedEnvironment() throws ModelLoadException {
+        OrtNatives.prepare(); // before any ORT class initialises, whoever calls first
         try {
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("OnnxRuntime");
             if (CudaProbe.missingLibraries().isPresent()) {
