@@ -51,6 +51,7 @@ public final class ModelRunner implements AutoCloseable {
     private final Device device;
     private final String fallbackReason;
     private final List<String> attentionOutputs;
+    private volatile boolean closed;
 
     /** One output tensor: its shape and data in C order. */
     public record Tensor(long[] shape, float[] data) {
@@ -252,6 +253,9 @@ public final class ModelRunner implements AutoCloseable {
      */
     public Map<String, Tensor> run(FloatBuffer pixelValues, int batch, Collection<String> outputs)
             throws InferenceException {
+        if (closed) {
+            throw new InferenceException("model " + info.id() + " is closed", null);
+        }
         long[] shape = {batch, 3, info.inputHeight(), info.inputWidth()};
         long expected = batch * 3L * info.inputHeight() * info.inputWidth();
         if (pixelValues.remaining() != expected) {
@@ -283,6 +287,9 @@ public final class ModelRunner implements AutoCloseable {
             return out;
         } catch (OrtException e) {
             throw new InferenceException("inference failed: " + rootMessage(e), e);
+        } catch (IllegalStateException e) {
+            // ORT refuses to run a closed session
+            throw new InferenceException("model " + info.id() + " is closed", e);
         }
     }
 
@@ -372,6 +379,10 @@ public final class ModelRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (djlModel != null) {
             djlModel.close(); // closes the session DJL created
         } else if (ownsSession) {
