@@ -151,6 +151,10 @@ public class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return BigStack.call("vitlens-explain", this::explain);
+    }
+
+    private Integer explain() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         Settings s = parseSettings();
         ModelInfo info;
