@@ -21,7 +21,11 @@ public enum Cascade {
     HAAR_ALT_TREE("haarcascade_frontalface_alt_tree.xml"),
     HAAR_PROFILE("haarcascade_profileface.xml"),
     LBP("lbpcascade_frontalface.xml"),
-    LBP_IMPROVED("lbpcascade_frontalface_improved.xml");
+    LBP_IMPROVED("lbpcascade_frontalface_improved.xml"),
+    /** Eyes, not faces: {@link FaceDetector} turns pairs of eyes into a face box (finds faces whose mouth is masked). */
+    HAAR_EYE("haarcascade_eye.xml"),
+    /** Eyes with or without glasses, used like {@link #HAAR_EYE}. */
+    HAAR_EYE_GLASSES("haarcascade_eye_tree_eyeglasses.xml");
 
     private static final ConcurrentMap<Cascade, Path> EXTRACTED = new ConcurrentHashMap<>();
 
@@ -29,6 +33,11 @@ public enum Cascade {
 
     Cascade(String resourceName) {
         this.resourceName = resourceName;
+    }
+
+    /** {@code true} for eye cascades, whose hits are paired into face boxes rather than used as faces. */
+    public boolean findsEyes() {
+        return this == HAAR_EYE || this == HAAR_EYE_GLASSES;
     }
 
     public String resourceName() {

@@ -90,6 +90,7 @@ public final class FaceDetector implements AutoCloseable {
 
     private final Settings settings;
     private final List<CascadeClassifier> classifiers = new ArrayList<>();
+    private final List<CascadeClassifier> eyeClassifiers = new ArrayList<>();
     private final Mat gray = new Mat();
     private final Mat scaled = new Mat();
     private final Mat padded = new Mat();
@@ -103,7 +104,7 @@ public final class FaceDetector implements AutoCloseable {
                 throw new IllegalStateException("OpenCV could not load face cascade " + c.resourceName()
                         + " (extracted to " + c.file() + ")");
             }
-            classifiers.add(cc);
+            (c.findsEyes() ? eyeClassifiers : classifiers).add(cc);
         }
     }
 
@@ -159,10 +160,52 @@ public final class FaceDetector implements AutoCloseable {
                             (int) Math.round(r.width / scale), (int) Math.round(r.height / scale)).clamp(w, h));
                 }
             }
+            // Eye pairs only when no face cascade fired: they rescue masked faces but cost time and add false hits.
+            if (found.isEmpty()) {
+                for (CascadeClassifier cc : eyeClassifiers) {
+                    cc.detectMultiScale(input, hits, settings.scaleFactor(), settings.minNeighbors(), 0,
+                            new Size(Math.max(8, minSide / 6), Math.max(8, minSide / 6)), new Size());
+                    for (Box face : facesFromEyes(hits.toArray())) {
+                        found.add(new Box((int) Math.round((face.x() - padX) / scale),
+                                (int) Math.round((face.y() - padY) / scale), (int) Math.round(face.width() / scale),
+                                (int) Math.round(face.height() / scale)).clamp(w, h));
+                    }
+                }
+            }
         } finally {
             hits.release();
         }
         return suppressOverlaps(found, settings.overlapIou());
+    }
+
+    /**
+     * Face boxes implied by pairs of eye detections: two eyes of similar size, side by side, with a plausible gap. In a
+     * cascade-style square face box the eye centres sit about 40% of the width apart and 38% of the height down.
+     */
+    static List<Box> facesFromEyes(Rect[] eyes) {
+        List<Box> faces = new ArrayList<>();
+        for (int i = 0; i < eyes.length; i++) {
+            for (int j = i + 1; j < eyes.length; j++) {
+                Rect a = eyes[i].x <= eyes[j].x ? eyes[i] : eyes[j];
+                Rect b = a == eyes[i] ? eyes[j] : eyes[i];
+                double size = (a.width + b.width) / 2.0;
+                double ax = a.x + a.width / 2.0;
+                double ay = a.y + a.height / 2.0;
+                double bx = b.x + b.width / 2.0;
+                double by = b.y + b.height / 2.0;
+                double dx = bx - ax;
+                boolean similar = Math.max(a.width, b.width) <= 1.6 * Math.min(a.width, b.width);
+                boolean level = Math.abs(by - ay) <= 0.5 * size;
+                boolean apart = dx >= 1.2 * size && dx <= 3.5 * size;
+                if (similar && level && apart) {
+                    int side = (int) Math.round(dx / 0.4);
+                    int cx = (int) Math.round((ax + bx) / 2);
+                    int top = (int) Math.round((ay + by) / 2 - 0.38 * side);
+                    faces.add(new Box(cx - side / 2, top, side, side));
+                }
+            }
+        }
+        return faces;
     }
 
     /**
