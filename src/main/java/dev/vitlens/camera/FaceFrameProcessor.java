@@ -58,7 +58,8 @@ public final class FaceFrameProcessor implements AutoCloseable {
             boxes = boxes.subList(0, options.maxFaces());
         }
         boolean fallback = false;
-        if (boxes.isEmpty() && options.fallbackCenterCrop()) {
+        // The centre crop is only worth anything with a model to classify it.
+        if (boxes.isEmpty() && options.fallbackCenterCrop() && classifier != null) {
             boxes = List.of(Box.centerSquare(w, h, options.fallbackFraction()));
             fallback = true;
         }

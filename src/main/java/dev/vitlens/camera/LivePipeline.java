@@ -24,6 +24,7 @@ public final class LivePipeline implements AutoCloseable {
         /**
          * The run ended: {@code cause} is {@code null} after {@link #stop()}, a {@link FrameSourceException} when the
          * source ended or failed, or a {@link ModelException} when the model failed and {@code stopOnModelError} is set.
+         * Called on the processing thread before {@link #awaitStopped} returns; restart from another thread.
          */
         default void onStopped(Exception cause) {
         }
@@ -180,11 +181,12 @@ public final class LivePipeline implements AutoCloseable {
         s.clear();
         source.close();
         Exception cause = stopCause;
-        stopped.countDown();
         try {
             listener.onStopped(cause);
         } catch (RuntimeException e) {
             System.err.println("vitlens live: stop listener failed: " + e);
+        } finally {
+            stopped.countDown(); // after the listener, so awaitStopped() also means "the listener was told"
         }
     }
 
