@@ -2,6 +2,7 @@ package dev.vitlens.camera;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.opencv.core.Mat;
 import org.opencv.videoio.VideoCapture;
 import org.opencv.videoio.Videoio;
@@ -17,6 +18,8 @@ public final class CameraSource implements FrameSource {
     private final int index;
     private final int requestedWidth;
     private final int requestedHeight;
+    /** Opens a device; replaced in tests to simulate busy and unplugged cameras. */
+    private final IntFunction<VideoCapture> opener;
     private VideoCapture capture;
     private long framesRead;
     private Mat firstFrame;
@@ -27,6 +30,11 @@ public final class CameraSource implements FrameSource {
      * @param requestedHeight requested capture height, or 0 for the driver's default
      */
     public CameraSource(int index, int requestedWidth, int requestedHeight) {
+        this(index, requestedWidth, requestedHeight, VideoCapture::new);
+    }
+
+    CameraSource(int index, int requestedWidth, int requestedHeight, IntFunction<VideoCapture> opener) {
+        this.opener = opener;
         if (index < 0) {
             throw new IllegalArgumentException("camera index must be >= 0, got " + index);
         }
@@ -58,7 +66,7 @@ public final class CameraSource implements FrameSource {
             return;
         }
         OpenCvNatives.ensureLoaded();
-        VideoCapture vc = new VideoCapture(index);
+        VideoCapture vc = opener.apply(index);
         if (!vc.isOpened()) {
             vc.release();
             throw new FrameSourceException(FrameSourceException.Kind.NOT_FOUND,
