@@ -78,6 +78,20 @@ public final class DetectorRecall {
                 .withPadFraction(0.25).withMinFaceFraction(0.2));
         m.put("lbp mn2 eq pad0.25 minface0.2", tuned.withCascades(List.of(Cascade.LBP)).withPadFraction(0.25)
                 .withMinFaceFraction(0.2).withMinNeighbors(2));
+        FaceDetector.Settings plain = tuned.withEqualize(false).withPadFraction(0.25);
+        m.put("haar_default mn3 pad0.25", plain);
+        m.put("lbp mn3 pad0.25", plain.withCascades(List.of(Cascade.LBP)));
+        m.put("haar_default+eyes mn3 pad0.25", plain.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_EYE)));
+        m.put("lbp+eyes mn3 pad0.25", plain.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE)));
+        m.put("lbp_improved+eyes mn3 pad0.25", plain.withCascades(List.of(Cascade.LBP_IMPROVED, Cascade.HAAR_EYE)));
+        m.put("haar_default+eyes mn3 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.HAAR_DEFAULT,
+                Cascade.HAAR_EYE)).withMinFaceFraction(0.2));
+        m.put("lbp+eyes mn3 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE))
+                .withMinFaceFraction(0.2));
+        m.put("default+lbp+eyes mn3 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.LBP,
+                Cascade.HAAR_EYE)).withMinFaceFraction(0.2));
+        m.put("haar_default+eyes mn2 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.HAAR_DEFAULT,
+                Cascade.HAAR_EYE)).withMinFaceFraction(0.2).withMinNeighbors(2));
         return m;
     }
 

@@ -69,19 +69,28 @@ public final class FaceFrameProcessor implements AutoCloseable {
             // The fallback crop is already generous; faces get context (chin, forehead) like the training crops.
             crops.add(toImage(bgr, fallback ? b : b.expand(options.cropMargin(), w, h)));
         }
-        long t2 = System.nanoTime();
         String error = null;
-        List<FaceLabel> labels = null;
-        if (classifier != null && !crops.isEmpty()) {
+        Object prepared = null;
+        if (classifier instanceof FaceClassifier.Staged<?> staged && !crops.isEmpty()) {
             try {
-                labels = classifier.classify(crops);
+                prepared = staged.prepare(crops);
+            } catch (Exception | LinkageError e) {
+                error = modelError(e);
+            }
+        }
+        long t2 = System.nanoTime();
+        List<FaceLabel> labels = null;
+        if (classifier != null && !crops.isEmpty() && error == null) {
+            try {
+                labels = prepared != null ? inferPrepared((FaceClassifier.Staged<?>) classifier, prepared, crops.size())
+                        : classifier.classify(crops);
                 if (labels == null || labels.size() != crops.size()) {
                     throw new IllegalStateException("classifier returned " + (labels == null ? "null" : labels.size())
                             + " labels for " + crops.size() + " crops");
                 }
             } catch (Exception | LinkageError e) {
                 labels = null;
-                error = "Model failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                error = modelError(e);
             }
         }
         List<Heatmap> maps = null;
@@ -112,6 +121,16 @@ public final class FaceFrameProcessor implements AutoCloseable {
         StageTimings timings = new StageTimings(captureWaitMs, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
         return new FrameResult(frame.index(), w, h, List.copyOf(faces), timings, fps, droppedFrames,
                 ms(t4 - frame.capturedNanos()), error);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <P> List<FaceLabel> inferPrepared(FaceClassifier.Staged<P> staged, Object prepared, int count)
+            throws Exception {
+        return staged.infer((P) prepared, count);
+    }
+
+    private static String modelError(Throwable e) {
+        return "Model failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     private LiveFrameRenderer renderer(int w, int h) {

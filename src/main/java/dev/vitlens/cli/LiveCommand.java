@@ -1,6 +1,13 @@
 package dev.vitlens.cli;
 
 import dev.vitlens.camera.CameraSource;
+import dev.vitlens.camera.ModelFaceClassifier;
+import dev.vitlens.catalog.ModelCatalog;
+import dev.vitlens.catalog.ModelFormatException;
+import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.inference.Device;
+import dev.vitlens.inference.ModelLoadException;
+import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.camera.FaceClassifier;
 import dev.vitlens.camera.FaceResult;
 import dev.vitlens.camera.FrameResult;
@@ -30,6 +37,8 @@ import picocli.CommandLine.Spec;
         description = {"Live face detection and mask classification, headless: one line per frame and a summary.",
                 "Sources: a camera (default 0), an MJPEG AVI clip played at its own frame rate, or an image folder."})
 public class LiveCommand implements Callable<Integer> {
+    public static final String DEFAULT_MODEL = "deit-mask";
+
     enum Format { text, json }
 
     static final class SourceChoice {
@@ -48,6 +57,21 @@ public class LiveCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     SourceChoice source = new SourceChoice();
+
+    @Option(names = {"-m", "--model"}, defaultValue = DEFAULT_MODEL, paramLabel = "MODEL_ID|PATH",
+            description = "Face-mask model id from `vitlens models`, or a model folder (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--detect-only", description = "Only detect faces; load no model.")
+    boolean detectOnly;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda",
+            converter = ClassifyCommand.DeviceConverter.class,
+            description = "auto tries CUDA then the CPU (default: auto).")
+    Device device;
+
+    @Option(names = "--threads", description = "Intra-op threads for the model (default: available processors).")
+    Integer threads;
 
     @Option(names = "--frames", paramLabel = "N", description = "Stop after N processed frames (default: until the"
             + " clip or folder ends; a camera runs until Ctrl-C).")
@@ -85,7 +109,42 @@ public class LiveCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         FrameSource frameSource = frameSource();
-        FaceClassifier classifier = classifier(err);
+        try {
+            frameSource.open(); // before the model loads, so a missing camera fails at once
+        } catch (FrameSourceException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return Cli.EXIT_USAGE;
+        }
+        ModelFaceClassifier classifier = null;
+        if (!detectOnly) {
+            try {
+                ModelInfo info = ModelCatalog.standard().resolve(model).require();
+                RunnerOptions runnerOptions = RunnerOptions.on(device);
+                if (threads != null) {
+                    runnerOptions = runnerOptions.withThreads(Math.max(1, threads), 1);
+                }
+                classifier = ModelFaceClassifier.open(info, runnerOptions);
+                classifier.runner().fallbackReason().ifPresent(reason ->
+                        err.println("note: CUDA unavailable (" + reason + "); running on the CPU"));
+            } catch (ModelFormatException | ModelLoadException e) {
+                frameSource.close();
+                err.println("error: " + e.getMessage() + " (use --detect-only to run without a model)");
+                err.flush();
+                return Cli.EXIT_USAGE;
+            }
+        }
+        try {
+            return run(frameSource, classifier, out, err);
+        } finally {
+            if (classifier != null) {
+                classifier.close();
+            }
+        }
+    }
+
+    private int run(FrameSource frameSource, FaceClassifier classifier, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
         LiveOptions options = LiveOptions.defaults().withFallback(!noFallback).withThreshold(threshold)
                 .withRender(false);
         LiveStats stats = new LiveStats();
@@ -111,7 +170,16 @@ public class LiveCommand implements Callable<Integer> {
             err.println("live: " + frameSource.describe() + (classifier == null ? ", detection only (no model)" : ""));
             err.flush();
         }
-        Thread hook = new Thread(pipeline::stop, "vitlens-live-shutdown");
+        Thread main = Thread.currentThread();
+        // Ctrl-C: stop the pipeline and give this thread a moment to print the summary before the JVM halts.
+        Thread hook = new Thread(() -> {
+            pipeline.stop();
+            try {
+                main.join(2000);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "vitlens-live-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             while (!pipeline.awaitStopped(1, TimeUnit.SECONDS)) {
@@ -167,11 +235,6 @@ public class LiveCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--camera must be >= 0");
         }
         return new CameraSource(index, w, h);
-    }
-
-    /** The model; {@code null} (detection only) until the inference engine is wired in. */
-    FaceClassifier classifier(PrintWriter err) {
-        return null;
     }
 
     static String textLine(FrameResult r) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitlens.camera.MjpegClips;
 import dev.vitlens.camera.OpenCvNatives;
+import dev.vitlens.testing.TinyModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class LiveCommandTest {
 
     @Test
     void jsonLinesPerFrameThenASummary() throws Exception {
-        Run r = run("live", "--video", greyClip(4).toString(), "--format", "json");
+        Run r = run("live", "--detect-only", "--video", greyClip(4).toString(), "--format", "json");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.out().lines().toList();
         ObjectMapper m = new ObjectMapper();
@@ -63,10 +64,35 @@ class LiveCommandTest {
 
     @Test
     void framesOptionStopsALoopingClip() {
-        Run r = run("live", "--video", greyClip(3).toString(), "--loop", "--frames", "5");
+        Run r = run("live", "--detect-only", "--video", greyClip(3).toString(), "--loop", "--frames", "5");
         assertEquals(0, r.exit(), r.err());
         assertEquals(5, r.out().lines().filter(l -> l.startsWith("frame ")).count(), r.out());
         assertTrue(r.out().contains("summary: 5 frames"), r.out());
+    }
+
+    @Test
+    void modelClassifiesTheCentreCropWhenNoFaceIsFound() throws Exception {
+        Path model = TinyModels.writeVitFolder(dir.resolve("tiny"), 64, 16, 2, 0, 0);
+        Run r = run("live", "-m", model.toString(), "--device", "cpu", "--video", greyClip(3).toString(),
+                "--format", "json");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        ObjectMapper m = new ObjectMapper();
+        JsonNode face = m.readTree(lines.get(0)).get("faces").get(0);
+        assertTrue(face.get("fallback").asBoolean());
+        assertTrue(face.get("label").asText().startsWith("class"), face.toString());
+        assertTrue(face.get("score").asDouble() >= 0.5);
+        Run off = run("live", "-m", model.toString(), "--device", "cpu", "--no-fallback", "--video",
+                dir.resolve("grey.avi").toString(), "--format", "json");
+        assertEquals(0, off.exit(), off.err());
+        assertEquals(0, m.readTree(off.out().lines().findFirst().orElseThrow()).get("faces").size());
+    }
+
+    @Test
+    void missingModelIsAClearError() {
+        Run r = run("live", "-m", dir.resolve("no-such-model").toString(), "--video", greyClip(2).toString());
+        assertEquals(Cli.EXIT_USAGE, r.exit());
+        assertTrue(r.err().contains("--detect-only"), r.err());
     }
 
     @Test
