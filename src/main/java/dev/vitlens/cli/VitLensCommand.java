@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
                 ModelsCommand.class,
                 ExplainCommand.class,
                 ClassifyCommand.class,
+                LiveCommand.class,
         })
 public class VitLensCommand implements Runnable {
     @Spec
