@@ -105,6 +105,23 @@ class AttentionSurgeryTest {
     }
 
     @Test
+    void logitsOnlyTwinOfATorchStyleExportGetsItsAttentionsBack(@TempDir Path dir) throws Exception {
+        // the same check BundledModelSurgeryTest runs on the real models, on a graph whose Softmax outputs are
+        // themselves the attentions.i graph outputs, as torch.onnx.export writes them
+        for (boolean direct : new boolean[] {true, false}) {
+            TinyVit vit = configured(17, "Div", true, -1L, 3);
+            vit.softmaxIsOutput = direct;
+            vit.nativeOutputs = !direct;
+            Path model = dir.resolve("tiny-" + direct + "/model.onnx");
+            Files.createDirectories(model.getParent());
+            Files.write(model, vit.build().toByteArray());
+            ModelProto twin = BundledModelSurgeryTest.logitsOnlyTwin(vit.build());
+            assertEquals(Set.of("logits"), OrtRunner.outputNames(twin.toByteArray()));
+            BundledModelSurgeryTest.check(model);
+        }
+    }
+
+    @Test
     void reduceMeanTakesAxesAsAttributeBeforeOpset18AndAsInputFrom18() throws Exception {
         for (long opset : new long[] {17, 18}) {
             ModelProto m = AttentionSurgery.addAttentionOutputs(configured(opset, "Div", false, -1L, 2).build(), true).model();

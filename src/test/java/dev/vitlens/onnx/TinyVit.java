@@ -39,6 +39,8 @@ final class TinyVit {
     String scaleOp = "Div";
     boolean withBias = false;
     boolean nativeOutputs = false;
+    /** Like torch.onnx.export: the Softmax output itself is named attentions.i (no Identity in between). */
+    boolean softmaxIsOutput = false;
     Long softmaxAxis = -1L;
     IntFunction<String> softmaxName = l -> "/vit/encoder/layer." + l + "/attention/attention/Softmax";
 
@@ -103,16 +105,19 @@ final class TinyVit {
                 g.addNode(node("Add", p + "Add", new String[] {p + "scaled", "bias" + l}, p + "biased"));
                 logitsIn = p + "biased";
             }
-            NodeProto.Builder softmax = node("Softmax", softmaxName.apply(l), new String[] {logitsIn}, p + "probs");
+            String probs = softmaxIsOutput ? "attentions." + l : p + "probs";
+            NodeProto.Builder softmax = node("Softmax", softmaxName.apply(l), new String[] {logitsIn}, probs);
             if (softmaxAxis != null) {
                 softmax.addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(softmaxAxis));
             }
             g.addNode(softmax);
-            if (nativeOutputs) {
+            if (softmaxIsOutput) {
+                g.addOutput(tensorInfo("attentions." + l, dimParam("batch"), dimValue(heads), dimValue(tokens), dimValue(tokens)));
+            } else if (nativeOutputs) {
                 g.addNode(node("Identity", p + "attentions_out", new String[] {p + "probs"}, "attentions." + l));
                 g.addOutput(tensorInfo("attentions." + l, dimParam("batch"), dimValue(heads), dimValue(tokens), dimValue(tokens)));
             }
-            g.addNode(node("MatMul", p + "MatMul_1", new String[] {p + "probs", p + "v_heads"}, p + "context"));
+            g.addNode(node("MatMul", p + "MatMul_1", new String[] {probs, p + "v_heads"}, p + "context"));
             g.addNode(node("Transpose", p + "context/Transpose", new String[] {p + "context"}, p + "context_t").addAttribute(ints("perm", 0, 2, 1, 3)));
             g.addNode(node("Reshape", p + "context/Reshape", new String[] {p + "context_t", "merge_heads_shape"}, p + "merged"));
             g.addNode(node("MatMul", p + "output/MatMul", new String[] {p + "merged", "wo" + l}, p + "out"));
