@@ -55,14 +55,10 @@ class ModelImporterTest {
         });
     }
 
-    /** A test smoke inference on ORT directly (the CLI uses the engine's). */
+    /** The engine's smoke test, as the CLI and the UI use it. */
     static final class OrtSmoke {
         static String run(ModelInfo model) throws Exception {
-            Map<String, OrtModels.Tensor> out = OrtModels.run(model.modelFile(),
-                    new float[3 * model.inputHeight() * model.inputWidth()],
-                    new long[] {1, 3, model.inputHeight(), model.inputWidth()},
-                    OrtModels.outputNames(model.modelFile()));
-            return "outputs " + out.keySet();
+            return dev.vitlens.inference.ImportSmokeTest.onCpu().run(model);
         }
     }
 
@@ -242,6 +238,24 @@ class ModelImporterTest {
             throw new IllegalStateException("ORT: Non-zero status code returned while running Conv node");
         });
         assertRejected(dir, Reason.SMOKE_TEST_FAILED, "the model does not run: ORT: Non-zero status code");
+    }
+
+    @Test
+    void rejectsAModelWhoseTestInferenceGivesNaN() throws Exception {
+        Path dir = export(new TinyVitExport(), "nan");
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(dir.resolve("model.onnx")));
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            if (g.getInitializer(i).getName().equals("classifier_b")) {
+                byte[] raw = g.getInitializer(i).getRawData().toByteArray();
+                java.nio.ByteBuffer.wrap(raw).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(0, Float.NaN);
+                g.setInitializer(i, g.getInitializer(i).toBuilder()
+                        .setRawData(com.google.protobuf.ByteString.copyFrom(raw)));
+            }
+        }
+        Files.write(dir.resolve("model.onnx"), model.toBuilder().setGraph(g).build().toByteArray());
+        importer = new ModelImporter(catalog, OrtSmoke::run);
+        assertRejected(dir, Reason.SMOKE_TEST_FAILED, "output \"logits\" contains NaN for a synthetic image");
     }
 
     @Test
