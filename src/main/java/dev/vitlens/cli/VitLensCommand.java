@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
                 ModelsCommand.class,
                 ClassifyCommand.class,
                 ImportCommand.class,
+                EmbedCommand.class,
         })
 public class VitLensCommand implements Runnable {
     @Spec

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vitlens.imaging.RgbImage;
+import dev.vitlens.inference.Classifier;
+import dev.vitlens.inference.Device;
+import dev.vitlens.inference.Embedder;
+import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.testing.ShapeExports;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -14,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Imports the exact-shape exports of {@code models/recipes/export_shapes.py} (ViT-B/16 with 1000 labels, BEiT-base,
  * DeiT-base distilled, the ViT in21k backbone), each as exported by optimum (no attentions) and with attentions:
- * both import, run, and the surgered model's rollout equals its attention-enabled twin's within 1e-5.
+ * both import, run, classify (or embed, for the backbone), and the surgered model's rollout equals its
+ * attention-enabled twin's within 1e-5.
  * Skipped without PyTorch; see {@link ShapeExports} for the properties ({@code -Dvitlens.exportShapes.layers=12} for
  * the full-size checkpoints).
  */
@@ -59,5 +65,26 @@ class ExactShapeImportTest {
         }
         ModelImporterTest.assertSameRolloutAndOutputs(plain.info(), twin.info(),
                 backbone ? "pooler_output" : "logits");
+
+        // The user-facing path: classify (top-5 of 1000) or, for the backbone, embed (768-d).
+        RgbImage image = RgbImage.blank(300, 200);
+        for (int i = 0; i < image.pixels().length; i++) {
+            image.pixels()[i] = (byte) (i * 7 % 251);
+        }
+        RunnerOptions cpu = RunnerOptions.on(Device.CPU);
+        if (backbone) {
+            try (Embedder embedder = Embedder.open(info, cpu)) {
+                Embedder.Embedding e = embedder.embed(image);
+                assertEquals(768, e.cls().length);
+                assertEquals(768, e.pooled().length);
+            }
+        } else {
+            try (Classifier classifier = Classifier.open(info, cpu)) {
+                Classifier.Classification c = classifier.classify(image, 5);
+                assertEquals(5, c.top().size());
+                assertEquals(1000, c.probabilities().length);
+                assertTrue(c.top().get(0).label().startsWith("LABEL_"));
+            }
+        }
     }
 }
