@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
                 ExplainCommand.class,
                 ClassifyCommand.class,
                 LiveCommand.class,
+                ImportCommand.class,
+                EmbedCommand.class,
         })
 public class VitLensCommand implements Runnable {
     @Spec
