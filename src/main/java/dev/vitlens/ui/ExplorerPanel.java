@@ -50,7 +50,7 @@ public final class ExplorerPanel extends VBox {
 
         Label explorerTitle = new Label("Attention explorer");
         explorerTitle.getStyleClass().add(Styles.TITLE_4);
-        ComboBox<ExplainMethod> method = new ComboBox<>(FXCollections.observableArrayList(ExplainMethod.values()));
+        ComboBox<ExplainMethod> method = new ComboBox<>(explorer.methods());
         method.setId("method");
         method.valueProperty().bindBidirectional(explorer.methodProperty());
 

@@ -23,6 +23,8 @@ import java.util.List;
  */
 public final class ExplorerViewModel {
 
+    private final ObservableList<ExplainMethod> methods =
+            FXCollections.observableArrayList(ExplainMethod.ROLLOUT, ExplainMethod.RAW_ATTENTION);
     private final ObjectProperty<ExplainMethod> method = new SimpleObjectProperty<>(ExplainMethod.ROLLOUT);
     private final IntegerProperty layer = new SimpleIntegerProperty(0);
     private final IntegerProperty layerCount = new SimpleIntegerProperty(1);
@@ -140,6 +142,11 @@ public final class ExplorerViewModel {
 
     TokenLayout layout() {
         return layout;
+    }
+
+    /** The methods the backend can compute. */
+    public ObservableList<ExplainMethod> methods() {
+        return methods;
     }
 
     public ObjectProperty<ExplainMethod> methodProperty() {

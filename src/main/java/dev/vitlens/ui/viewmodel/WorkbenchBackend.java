@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -26,6 +27,9 @@ public interface WorkbenchBackend extends AutoCloseable {
 
     /** Classifies an image and keeps what the explanations need (attentions, token layout). */
     Classification classify(BufferedImage image, String modelId, int topK) throws Exception;
+
+    /** The explanation methods this backend can compute (the explorer offers only these). */
+    Set<ExplainMethod> supportedMethods();
 
     /** Computes a patch-grid heatmap; {@code cancelled} lets long methods (occlusion) stop early. */
     Heatmap explain(BufferedImage image, Classification classification, ExplainSettings settings,

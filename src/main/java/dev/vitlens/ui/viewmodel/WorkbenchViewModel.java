@@ -133,13 +133,16 @@ public final class WorkbenchViewModel {
      */
     public void start(List<Path> files) {
         status.set("Loading models\u2026");
-        record Catalogue(List<ModelEntry> models, String defaultId, List<Path> samples) {
+        record Catalogue(List<ModelEntry> models, String defaultId, List<Path> samples, Set<ExplainMethod> methods) {
         }
         interactive.execute(BackgroundTask.of("catalogue", context -> {
             List<ModelEntry> list = backend.listModels();
             String defaultId = backend.defaultModelId();
-            return new Catalogue(list, defaultId, files.isEmpty() ? backend.sampleImages(defaultId) : List.of());
+            return new Catalogue(list, defaultId, files.isEmpty() ? backend.sampleImages(defaultId) : List.of(),
+                    backend.supportedMethods());
         }).onSuccess(catalogue -> {
+            explorer.methods().setAll(java.util.Arrays.stream(ExplainMethod.values())
+                    .filter(catalogue.methods()::contains).toList());
             adoptingModel = true;
             try {
                 models.setAll(catalogue.models());
