@@ -90,8 +90,11 @@ public final class ModelRunner implements AutoCloseable {
      * {@code CUDA} throws a {@link ModelLoadException} with the reason instead.
      */
     public static ModelRunner open(ModelInfo info, RunnerOptions options) throws ModelLoadException {
-        OrtNatives.prepare();
-        OrtEnvironment env = sharedEnvironment();
+        return BigStack.call("vitlens-model-load", ModelLoadException.class, () -> openOnThisThread(info, options));
+    }
+
+    private static ModelRunner openOnThisThread(ModelInfo info, RunnerOptions options) throws ModelLoadException {
+        OrtEnvironment env = environmentOnThisThread();
         String fallback = null;
         if (options.device() != Device.CPU) {
             SessionOptions cuda = null;
@@ -132,6 +135,10 @@ public final class ModelRunner implements AutoCloseable {
      * {@code OrtEnvironment.getEnvironment()} directly.
      */
     public static OrtEnvironment sharedEnvironment() throws ModelLoadException {
+        return BigStack.call("vitlens-ort-init", ModelLoadException.class, ModelRunner::environmentOnThisThread);
+    }
+
+    private static OrtEnvironment environmentOnThisThread() throws ModelLoadException {
         OrtNatives.prepare(); // before any ORT class initialises, whoever calls first
         try {
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("OnnxRuntime");
