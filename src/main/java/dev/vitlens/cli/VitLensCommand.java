@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
                 + "Run without arguments to open the GUI.",
         subcommands = {
                 ModelsCommand.class,
+                ExplainCommand.class,
                 ClassifyCommand.class,
+                LiveCommand.class,
                 ImportCommand.class,
                 EmbedCommand.class,
         })

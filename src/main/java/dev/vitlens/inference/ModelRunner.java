@@ -90,7 +90,7 @@ public final class ModelRunner implements AutoCloseable {
      */
     public static ModelRunner open(ModelInfo info, RunnerOptions options) throws ModelLoadException {
         OrtNatives.prepare();
-        OrtEnvironment env = environment();
+        OrtEnvironment env = sharedEnvironment();
         String fallback = null;
         if (options.device() != Device.CPU) {
             SessionOptions cuda = null;
@@ -126,10 +126,12 @@ public final class ModelRunner implements AutoCloseable {
     }
 
     /**
-     * DJL's OrtEngine creates the process-wide OrtEnvironment (with its threading options) and fails if one exists
-     * already, so let DJL create it and share it.
+     * The process-wide OrtEnvironment. DJL's OrtEngine creates it (with its threading options) and fails if one
+     * exists already, so every caller, tests included, must get it here rather than from
+     * {@code OrtEnvironment.getEnvironment()} directly.
      */
-    private static OrtEnvironment environment() throws ModelLoadException {
+    public static OrtEnvironment sharedEnvironment() throws ModelLoadException {
+        OrtNatives.prepare(); // before any ORT class initialises, whoever calls first
         try {
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("OnnxRuntime");
             if (CudaProbe.missingLibraries().isPresent()) {

@@ -17,7 +17,7 @@ final class OrtRunner {
 
     static Map<String, float[]> run(byte[] model, String inputName, float[] input, long[] shape, Set<String> outputs)
             throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
              OrtSession session = env.createSession(model, options);
              OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
@@ -34,8 +34,17 @@ final class OrtRunner {
         }
     }
 
+    /** Through the engine, which must be the first to create the process-wide environment. */
+    private static OrtEnvironment environment() {
+        try {
+            return dev.vitlens.inference.ModelRunner.sharedEnvironment();
+        } catch (dev.vitlens.inference.ModelLoadException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Set<String> outputNames(byte[] model) throws OrtException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = environment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
              OrtSession session = env.createSession(model, options)) {
             return session.getOutputNames();
