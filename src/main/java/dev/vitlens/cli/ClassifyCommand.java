@@ -110,6 +110,9 @@ public class ClassifyCommand implements Callable<Integer> {
                     results.add(new Result(item.path(), classifier.classify(item.path(), k), null));
                 } catch (ImageDecodeException | InferenceException e) {
                     results.add(new Result(item.path(), null, e.getMessage()));
+                } catch (RuntimeException e) {
+                    // One bad file must not end the run.
+                    results.add(new Result(item.path(), null, "unexpected error: " + Cli.messageOf(e)));
                 }
             }
             progress.done();

@@ -51,6 +51,7 @@ public final class ModelRunner implements AutoCloseable {
     private final Device device;
     private final String fallbackReason;
     private final List<String> attentionOutputs;
+    private volatile boolean closed;
 
     /** One output tensor: its shape and data in C order. */
     public record Tensor(long[] shape, float[] data) {
@@ -89,8 +90,11 @@ public final class ModelRunner implements AutoCloseable {
      * {@code CUDA} throws a {@link ModelLoadException} with the reason instead.
      */
     public static ModelRunner open(ModelInfo info, RunnerOptions options) throws ModelLoadException {
-        OrtNatives.prepare();
-        OrtEnvironment env = sharedEnvironment();
+        return BigStack.call("vitlens-model-load", ModelLoadException.class, () -> openOnThisThread(info, options));
+    }
+
+    private static ModelRunner openOnThisThread(ModelInfo info, RunnerOptions options) throws ModelLoadException {
+        OrtEnvironment env = environmentOnThisThread();
         String fallback = null;
         if (options.device() != Device.CPU) {
             SessionOptions cuda = null;
@@ -131,6 +135,10 @@ public final class ModelRunner implements AutoCloseable {
      * {@code OrtEnvironment.getEnvironment()} directly.
      */
     public static OrtEnvironment sharedEnvironment() throws ModelLoadException {
+        return BigStack.call("vitlens-ort-init", ModelLoadException.class, ModelRunner::environmentOnThisThread);
+    }
+
+    private static OrtEnvironment environmentOnThisThread() throws ModelLoadException {
         OrtNatives.prepare(); // before any ORT class initialises, whoever calls first
         try {
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("OnnxRuntime");
@@ -255,6 +263,9 @@ public final class ModelRunner implements AutoCloseable {
      */
     public Map<String, Tensor> run(FloatBuffer pixelValues, int batch, Collection<String> outputs)
             throws InferenceException {
+        if (closed) {
+            throw new InferenceException("model " + info.id() + " is closed", null);
+        }
         long[] shape = {batch, 3, info.inputHeight(), info.inputWidth()};
         long expected = batch * 3L * info.inputHeight() * info.inputWidth();
         if (pixelValues.remaining() != expected) {
@@ -286,6 +297,9 @@ public final class ModelRunner implements AutoCloseable {
             return out;
         } catch (OrtException e) {
             throw new InferenceException("inference failed: " + rootMessage(e), e);
+        } catch (IllegalStateException e) {
+            // ORT refuses to run a closed session
+            throw new InferenceException("model " + info.id() + " is closed", e);
         }
     }
 
@@ -384,6 +398,10 @@ public final class ModelRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (djlModel != null) {
             djlModel.close(); // closes the session DJL created
         } else if (ownsSession) {
