@@ -192,6 +192,10 @@ public class ExplainCommand implements Callable<Integer> {
         Map<String, Object> settings = new LinkedHashMap<>();
         try {
             ModelInfo runnable = info;
+            if (method == Method.occlusion && !info.hasClassifier()) {
+                return fail(err, "occlusion needs class scores but model \"" + info.id() + "\" has no"
+                        + " classification head; use --method rollout or raw (attentions only)", Cli.EXIT_USAGE);
+            }
             if (method != Method.occlusion) {
                 long c0 = System.nanoTime();
                 AttentionModelCache.Resolved resolved = AttentionModelCache.standard().withAttentions(info);
@@ -239,7 +243,9 @@ public class ExplainCommand implements Callable<Integer> {
                     if (!output.hasAttentions()) {
                         return fail(err, "model " + info.id() + " returned no attentions", Cli.EXIT_USAGE);
                     }
-                    top = Scores.topK(Scores.softmax(output.logits()[0]), info.labels(), 5);
+                    // A backbone (no classification head) has no labels; its attentions still explain the image.
+                    top = output.logits() == null ? List.of()
+                            : Scores.topK(Scores.softmax(output.logits()[0]), info.labels(), 5);
                     float[][][][] attentions = output.attentions()[0];
                     long e0 = System.nanoTime();
                     settings.put("query", s.query.resolve(family).label());
@@ -412,7 +418,7 @@ public class ExplainCommand implements Callable<Integer> {
         for (Prediction p : r.top()) {
             top.append(top.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%s %.3f", p.label(), p.score()));
         }
-        out.println("top: " + top);
+        out.println("top: " + (r.top().isEmpty() ? "none (no classification head)" : top));
         StringBuilder settings = new StringBuilder();
         r.settings().forEach((k, v) -> settings.append(settings.length() > 0 ? ", " : "").append(k).append(' ').append(v));
         out.println("settings: " + settings);
