@@ -38,7 +38,7 @@ public final class DetectorRecall {
     /** The configurations compared in docs/face-detection.md, by row name. */
     public static Map<String, FaceDetector.Settings> configs() {
         FaceDetector.Settings textbook = new FaceDetector.Settings(List.of(Cascade.HAAR_DEFAULT), 1.1, 5, 0.1, 320, 0,
-                false, 0.3, 0);
+                false, 0.3, 0, 0);
         FaceDetector.Settings tuned = textbook.withMinNeighbors(3).withEqualize(true);
         Map<String, FaceDetector.Settings> m = new LinkedHashMap<>();
         m.put("default mn5 (textbook)", textbook);

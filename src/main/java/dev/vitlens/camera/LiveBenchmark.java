@@ -2,9 +2,13 @@ package dev.vitlens.camera;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import dev.vitlens.catalog.ModelCatalog;
+import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.inference.Device;
+import dev.vitlens.inference.RunnerOptions;
 import java.util.concurrent.TimeUnit;
-import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Point;
 import org.opencv.core.Rect;
@@ -22,7 +26,8 @@ import org.opencv.imgproc.Imgproc;
  * java -cp ... dev.vitlens.camera.LiveBenchmark [--image src/test/resources/dev/vitlens/camera/astronaut.png]
  *      [--frames 300] [--fps 30]
  * </pre>
- * Without a classifier (this entry point) the classify stage is skipped and the numbers are detection-only.
+ * Without {@code --model} the classify stage is skipped and the numbers are detection-only. Detector overrides:
+ * {@code --cascades lbp,haar_eye --pad 0.25 --min-face 0.2 --min-neighbors 3 --detect-width 320}.
  */
 public final class LiveBenchmark {
 
@@ -35,21 +40,45 @@ public final class LiveBenchmark {
         Path image = Path.of("src/test/resources/dev/vitlens/camera/astronaut.png");
         int frames = 300;
         double fps = 30;
+        String model = null;
+        Device device = Device.CPU;
+        FaceDetector.Settings detector = FaceDetector.Settings.live();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--image" -> image = Path.of(args[++i]);
                 case "--frames" -> frames = Integer.parseInt(args[++i]);
                 case "--fps" -> fps = Double.parseDouble(args[++i]);
+                case "--model" -> model = args[++i];
+                case "--device" -> device = Device.parse(args[++i]);
+                case "--cascades" -> detector = detector.withCascades(
+                        Arrays.stream(args[++i].split(",")).map(Cascade::fromId).toList());
+                case "--pad" -> detector = detector.withPadFraction(Double.parseDouble(args[++i]));
+                case "--min-face" -> detector = detector.withMinFaceFraction(Double.parseDouble(args[++i]));
+                case "--min-neighbors" -> detector = detector.withMinNeighbors(Integer.parseInt(args[++i]));
+                case "--detect-width" -> detector = detector.withDetectWidth(Integer.parseInt(args[++i]));
+                case "--eye-width" -> detector = detector.withEyeDetectWidth(Integer.parseInt(args[++i]));
                 default -> {
-                    System.err.println("unknown argument " + args[i]
-                            + "\nusage: LiveBenchmark [--image FILE] [--frames N] [--fps F]");
+                    System.err.println("unknown argument " + args[i] + "\nusage: LiveBenchmark [--image FILE]"
+                            + " [--frames N] [--fps F] [--model ID|DIR] [--device cpu|auto|cuda]"
+                            + " [--cascades lbp,haar_eye] [--pad F] [--min-face F] [--min-neighbors N]"
+                            + " [--detect-width W] [--eye-width W]");
                     System.exit(2);
                 }
             }
         }
-        LiveStats stats = run(image, frames, fps, null, LiveOptions.defaults());
-        if (stats == null) {
-            System.exit(1);
+        LiveOptions options = LiveOptions.defaults().withDetector(detector);
+        if (model == null) {
+            if (run(image, frames, fps, null, options) == null) {
+                System.exit(1);
+            }
+            return;
+        }
+        ModelInfo info = ModelCatalog.standard().resolve(model).require();
+        try (ModelFaceClassifier classifier = ModelFaceClassifier.open(info, RunnerOptions.on(device))) {
+            System.out.println("model: " + info.id() + " (" + info.dir() + ") on " + classifier.runner().device().id());
+            if (run(image, frames, fps, classifier, options) == null) {
+                System.exit(1);
+            }
         }
     }
 
@@ -114,14 +143,17 @@ public final class LiveBenchmark {
         return stats;
     }
 
-    /** The image scaled to 320 px high, placed in a 640x480 grey frame (a face at webcam distance). */
+    /**
+     * The image scaled to cover 640x480 and cropped (centred horizontally, top-aligned so a portrait keeps its face):
+     * the astronaut's face ends up about 125 px wide, a face at arm's length from a webcam.
+     */
     static Mat frameWithFace(Mat image) {
-        Mat frame = new Mat(480, 640, CvType.CV_8UC3, new Scalar(90, 90, 90));
-        int h = 320;
-        int w = Math.min(600, (int) Math.round(image.cols() * (double) h / image.rows()));
-        Mat roi = frame.submat(new Rect((640 - w) / 2, 60, w, h));
-        Imgproc.resize(image, roi, new Size(w, h));
-        roi.release();
+        double scale = Math.max(640.0 / image.cols(), 480.0 / image.rows());
+        Mat scaled = new Mat();
+        Imgproc.resize(image, scaled, new Size(Math.ceil(image.cols() * scale), Math.ceil(image.rows() * scale)), 0, 0,
+                scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
+        Mat frame = scaled.submat(new Rect((scaled.cols() - 640) / 2, 0, 640, 480)).clone();
+        scaled.release();
         return frame;
     }
 }
