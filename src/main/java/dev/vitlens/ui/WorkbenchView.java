@@ -207,7 +207,6 @@ public final class WorkbenchView extends StackPane {
         live.setId("liveTab");
         TabPane tabs = new TabPane(images, live);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tabs.getStyleClass().add(Styles.TABS_FLOATING);
         return tabs;
     }
 
