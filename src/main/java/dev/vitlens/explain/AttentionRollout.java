@@ -103,8 +103,7 @@ public final class AttentionRollout {
 
     private void fuseInto(float[][][] heads, float[][] out) {
         for (int i = 0; i < out.length; i++) {
-            float[] fusedRow = fusion.fuseRow(heads, i);
-            System.arraycopy(fusedRow, 0, out[i], 0, fusedRow.length);
+            fusion.fuseRowInto(heads, i, out[i]);
         }
     }
 

@@ -51,6 +51,29 @@ public final class Attentions {
         }
     }
 
+    /**
+     * Reshapes per-layer flat outputs (as ONNX Runtime returns {@code attentions.i}, {@code [1, heads, T, T]} C order)
+     * into {@code [layers][heads][T][T]}. Also takes {@code attention_mean.i} ({@code [1, T, T]}) with heads = 1: the
+     * in-graph head mean, for which mean fusion is the identity.
+     */
+    public static float[][][][] fromFlat(float[][] perLayer, int heads, int tokens) {
+        float[][][][] out = new float[perLayer.length][heads][tokens][tokens];
+        for (int l = 0; l < perLayer.length; l++) {
+            if (perLayer[l].length != heads * tokens * tokens) {
+                throw new IllegalArgumentException("layer " + l + " has " + perLayer[l].length + " values, expected "
+                        + heads + "x" + tokens + "x" + tokens + " (batch 1)");
+            }
+            int k = 0;
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < tokens; i++) {
+                    System.arraycopy(perLayer[l], k, out[l][h][i], 0, tokens);
+                    k += tokens;
+                }
+            }
+        }
+        return out;
+    }
+
     /** The patch columns of a token-length vector, as a grid. */
     static HeatGrid patchColumns(double[] tokenVector, TokenLayout layout) {
         float[] grid = new float[layout.patches()];

@@ -31,8 +31,15 @@ public enum HeadFusion {
 
     /** Fuses one query row across heads. */
     public float[] fuseRow(float[][][] heads, int row) {
-        int tokens = heads[0][row].length;
-        float[] out = heads[0][row].clone();
+        float[] out = new float[heads[0][row].length];
+        fuseRowInto(heads, row, out);
+        return out;
+    }
+
+    /** Fuses one query row across heads into {@code out} (length T), avoiding an allocation per row. */
+    public void fuseRowInto(float[][][] heads, int row, float[] out) {
+        int tokens = out.length;
+        System.arraycopy(heads[0][row], 0, out, 0, tokens);
         for (int h = 1; h < heads.length; h++) {
             float[] src = heads[h][row];
             switch (this) {
@@ -61,7 +68,6 @@ public enum HeadFusion {
                 out[j] *= scale;
             }
         }
-        return out;
     }
 
     public String label() {

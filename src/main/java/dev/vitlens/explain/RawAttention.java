@@ -19,6 +19,19 @@ public final class RawAttention {
         return Attentions.patchColumns(row(attentions, layout, family, layer, head, query), layout);
     }
 
+    /** One grid per head of {@code layer}, for small-multiple views. */
+    public static HeatGrid[] perHead(float[][][][] attentions, TokenLayout layout, Family family, int layer, Query query) {
+        Attentions.validate(attentions, layout, family);
+        if (layer < 0 || layer >= attentions.length) {
+            throw new IllegalArgumentException("layer " + layer + " outside 0.." + (attentions.length - 1));
+        }
+        HeatGrid[] grids = new HeatGrid[attentions[layer].length];
+        for (int h = 0; h < grids.length; h++) {
+            grids[h] = compute(attentions, layout, family, layer, HeadSelection.head(h), query);
+        }
+        return grids;
+    }
+
     /** The query's attention row over all T tokens. */
     public static double[] row(float[][][][] attentions, TokenLayout layout, Family family,
                                int layer, HeadSelection head, Query query) {

@@ -39,6 +39,11 @@ public final class ImageDecoder {
                           int subsampling) {
     }
 
+    static {
+        // Decoding from memory would otherwise spill a temp-file cache for every image.
+        ImageIO.setUseCache(false);
+    }
+
     private ImageDecoder() {
     }
 

@@ -51,6 +51,7 @@ public final class ModelRunner implements AutoCloseable {
     private final Device device;
     private final String fallbackReason;
     private final List<String> attentionOutputs;
+    private volatile boolean closed;
 
     /** One output tensor: its shape and data in C order. */
     public record Tensor(long[] shape, float[] data) {
@@ -87,7 +88,7 @@ public final class ModelRunner implements AutoCloseable {
      */
     public static ModelRunner open(ModelInfo info, RunnerOptions options) throws ModelLoadException {
         OrtNatives.prepare();
-        OrtEnvironment env = environment();
+        OrtEnvironment env = sharedEnvironment();
         String fallback = null;
         if (options.device() != Device.CPU) {
             SessionOptions cuda = null;
@@ -123,10 +124,12 @@ public final class ModelRunner implements AutoCloseable {
     }
 
     /**
-     * DJL's OrtEngine creates the process-wide OrtEnvironment (with its threading options) and fails if one exists
-     * already, so let DJL create it and share it.
+     * The process-wide OrtEnvironment. DJL's OrtEngine creates it (with its threading options) and fails if one
+     * exists already, so every caller, tests included, must get it here rather than from
+     * {@code OrtEnvironment.getEnvironment()} directly.
      */
-    private static OrtEnvironment environment() throws ModelLoadException {
+    public static OrtEnvironment sharedEnvironment() throws ModelLoadException {
+        OrtNatives.prepare(); // before any ORT class initialises, whoever calls first
         try {
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("OnnxRuntime");
             if (CudaProbe.missingLibraries().isPresent()) {
@@ -250,6 +253,9 @@ public final class ModelRunner implements AutoCloseable {
      */
     public Map<String, Tensor> run(FloatBuffer pixelValues, int batch, Collection<String> outputs)
             throws InferenceException {
+        if (closed) {
+            throw new InferenceException("model " + info.id() + " is closed", null);
+        }
         long[] shape = {batch, 3, info.inputHeight(), info.inputWidth()};
         long expected = batch * 3L * info.inputHeight() * info.inputWidth();
         if (pixelValues.remaining() != expected) {
@@ -281,6 +287,9 @@ public final class ModelRunner implements AutoCloseable {
             return out;
         } catch (OrtException e) {
             throw new InferenceException("inference failed: " + rootMessage(e), e);
+        } catch (IllegalStateException e) {
+            // ORT refuses to run a closed session
+            throw new InferenceException("model " + info.id() + " is closed", e);
         }
     }
 
@@ -370,6 +379,10 @@ public final class ModelRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (djlModel != null) {
             djlModel.close(); // closes the session DJL created
         } else if (ownsSession) {

@@ -152,6 +152,23 @@ class AttentionRolloutTest {
     }
 
     @Test
+    void rolloutOfInGraphHeadMeansEqualsMeanFusion() {
+        // live use fetches attention_mean.i ([T,T] per layer) instead of all heads
+        Family family = Family.BEIT;
+        TokenLayout layout = layoutOf(family);
+        float[][][][] att = RandomAttentions.softmaxRows(new Random(21), layout.layers(), layout.heads(), layout.tokens(), 2.0);
+        float[][][][] means = new float[att.length][1][][];
+        for (int l = 0; l < att.length; l++) {
+            means[l][0] = HeadFusion.MEAN.fuse(att[l]);
+        }
+        for (double discard : new double[] {0, 0.5}) {
+            AttentionRollout rollout = new AttentionRollout(HeadFusion.MEAN, discard);
+            assertArrayEquals(rollout.rolloutRow(att, layout, family, Query.AUTO),
+                    rollout.rolloutRow(means, layout, family, Query.AUTO), 1e-7);
+        }
+    }
+
+    @Test
     void singleLayerByHand() {
         // T = 3 (CLS + 1x2 grid), one head. Â = rownorm(A + I); CLS row of Â is the map.
         TokenLayout layout = new TokenLayout(1, 1, 2, 16, 1, 1);

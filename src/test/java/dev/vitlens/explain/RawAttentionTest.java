@@ -64,6 +64,36 @@ class RawAttentionTest {
     }
 
     @Test
+    void perHeadGridsAndFlatReshape() {
+        float[][][][] att = coded();
+        HeatGrid[] grids = RawAttention.perHead(att, layout, Family.DEIT, 2, Query.CLS);
+        assertEquals(4, grids.length);
+        assertEquals(2300 + 2, grids[3].at(0, 0));
+
+        int t = layout.tokens();
+        float[][] flat = new float[3][4 * t * t];
+        for (int l = 0; l < 3; l++) {
+            int k = 0;
+            for (int h = 0; h < 4; h++) {
+                for (int i = 0; i < t; i++) {
+                    for (int j = 0; j < t; j++) {
+                        flat[l][k++] = att[l][h][i][j];
+                    }
+                }
+            }
+        }
+        float[][][][] back = Attentions.fromFlat(flat, 4, t);
+        for (int l = 0; l < 3; l++) {
+            for (int h = 0; h < 4; h++) {
+                for (int i = 0; i < t; i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(att[l][h][i], back[l][h][i]);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> Attentions.fromFlat(flat, 3, t));
+    }
+
+    @Test
     void rejectsOutOfRange() {
         float[][][][] att = coded();
         assertThrows(IllegalArgumentException.class, () -> RawAttention.compute(att, layout, Family.DEIT, 3, HeadSelection.head(0), Query.CLS));

@@ -81,6 +81,36 @@ class ImageDecoderTest {
                 "marker corner for orientation " + orientation);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"bmp", "tiff", "gif", "jpeg"})
+    void otherFormatsDecode(String format) throws Exception {
+        RgbImage img = roundTrip(marker(), format);
+        assertEquals(32, img.width());
+        assertEquals('G', dominant(img, 2, 2));
+        assertEquals('B', dominant(img, 28, 12));
+    }
+
+    @Test
+    void webpAndCmykJpegReadersAreRegistered() {
+        // TwelveMonkeys plugins on the classpath (no WebP or CMYK writer exists to build a sample in-test).
+        assertTrue(ImageIO.getImageReadersByFormatName("webp").hasNext(), "WebP reader");
+        boolean twelveMonkeysJpeg = false;
+        for (var it = ImageIO.getImageReadersByFormatName("jpeg"); it.hasNext(); ) {
+            twelveMonkeysJpeg |= it.next().getClass().getName().startsWith("com.twelvemonkeys");
+        }
+        assertTrue(twelveMonkeysJpeg, "TwelveMonkeys JPEG reader (CMYK/YCCK support)");
+    }
+
+    @Test
+    void decodesFromMemory() throws Exception {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(marker(), "png", png);
+        assertEquals(0x00ff00, ImageDecoder.decode(png.toByteArray(), "drop.png").image().rgb(0, 0));
+        ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                () -> ImageDecoder.decode(new byte[] {1, 2, 3}, "x.bin"));
+        assertTrue(e.getMessage().contains("not an image or unsupported format"), e.getMessage());
+    }
+
     @Test
     void orientationParserIgnoresGarbage() {
         assertEquals(1, ExifOrientation.read(new byte[] {1, 2, 3}, 3));

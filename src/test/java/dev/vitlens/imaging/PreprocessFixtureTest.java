@@ -68,6 +68,8 @@ class PreprocessFixtureTest {
         for (float v : actual) {
             maxAbs = Math.max(maxAbs, Math.abs(v - raw.getFloat()));
         }
+        System.out.printf(java.util.Locale.ROOT, "%s: uint8 identical, max |pixel_values - reference| = %.3g%n",
+                c.get("name").asText(), maxAbs);
         assertEquals(0.0, maxAbs, FLOAT_TOLERANCE, "max |pixel_values - reference|");
     }
 

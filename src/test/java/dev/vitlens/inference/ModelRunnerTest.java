@@ -146,6 +146,18 @@ class ModelRunnerTest {
     }
 
     @Test
+    void closingReleasesTheOrtSession() throws Exception {
+        ModelRunner runner = ModelRunner.open(info, RunnerOptions.on(Device.CPU));
+        runner.logits(batch(1), 1);
+        runner.close();
+        InferenceException e = assertThrows(InferenceException.class, () -> runner.logits(batch(1), 1));
+        assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+        // The ORT session itself was released (DJL closes it with the model).
+        assertThrows(IllegalStateException.class, runner::outputNames);
+        runner.close(); // idempotent
+    }
+
+    @Test
     void unloadableModelIsAClearError() throws Exception {
         Path broken = TinyModels.writeVitFolder(tmp.resolve("broken"), SIZE, 7, LABELS, 0, 0);
         ModelInfo brokenInfo = ModelFolder.load(broken);
