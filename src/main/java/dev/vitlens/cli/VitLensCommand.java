@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
                 + "Run without arguments to open the GUI.",
         subcommands = {
                 ModelsCommand.class,
+                ExplainCommand.class,
                 ClassifyCommand.class,
         })
 public class VitLensCommand implements Runnable {

@@ -20,7 +20,7 @@ import java.util.function.IntFunction;
  * weights, so a "native" twin (with {@code attentions.i} outputs) and a logits-only twin compute the same thing.
  * {@link #referenceAttentions} recomputes the attentions in plain Java.
  */
-final class TinyVit {
+public final class TinyVit {
     final int layers;
     final int heads;
     final int tokens;
@@ -43,6 +43,56 @@ final class TinyVit {
     boolean softmaxIsOutput = false;
     Long softmaxAxis = -1L;
     IntFunction<String> softmaxName = l -> "/vit/encoder/layer." + l + "/attention/attention/Softmax";
+
+    /** Pixel front end (patch-embedding Conv, zero CLS token, position embeddings) when imageSize > 0. */
+    int imageSize = 0;
+    int patchSize = 0;
+    float[][] patchEmbedding; // [D][3*p*p]
+    float[][] positions;      // [T][D]
+
+    /**
+     * A ViT-shaped classifier on {@code pixel_values [batch,3,S,S]}: Conv patch embedding, a zero [CLS] token in
+     * front, position embeddings, then the attention layers; logits from the CLS token.
+     */
+    public static TinyVit forImages(long seed, int layers, int heads, int headDim, int imageSize, int patch) {
+        int grid = imageSize / patch;
+        TinyVit vit = new TinyVit(seed, layers, heads, 1 + grid * grid, headDim);
+        vit.imageSize = imageSize;
+        vit.patchSize = patch;
+        Random r = new Random(seed + 1);
+        vit.patchEmbedding = matrix(r, vit.dim, 3 * patch * patch, 0.3f);
+        vit.positions = matrix(r, vit.tokens, vit.dim, 1.0f);
+        return vit;
+    }
+
+    /** Same weights, exported with {@code attentions.i} outputs (Softmax outputs named as torch does) or not. */
+    public TinyVit withNativeAttentions(boolean on) {
+        softmaxIsOutput = on;
+        return this;
+    }
+
+    /** Writes a Hugging Face style ViT folder (model.onnx, config.json, preprocessor_config.json). */
+    public java.nio.file.Path writeFolder(java.nio.file.Path dir) throws java.io.IOException {
+        if (imageSize <= 0) {
+            throw new IllegalStateException("only image models can be written as folders");
+        }
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.write(dir.resolve("model.onnx"), build().toByteArray());
+        java.nio.file.Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"vit\","
+                + "\"architectures\":[\"ViTForImageClassification\"],\"image_size\":" + imageSize + ",\"patch_size\":"
+                + patchSize + ",\"num_channels\":3,\"hidden_size\":" + dim + ",\"num_hidden_layers\":" + layers
+                + ",\"num_attention_heads\":" + heads
+                + ",\"id2label\":{\"0\":\"zero\",\"1\":\"one\",\"2\":\"two\"}}");
+        java.nio.file.Files.writeString(dir.resolve("preprocessor_config.json"), "{\"do_resize\":true,\"size\":{\"height\":"
+                + imageSize + ",\"width\":" + imageSize + "},\"resample\":2,\"do_rescale\":true,"
+                + "\"rescale_factor\":0.00392156862745098,\"do_normalize\":true,\"image_mean\":[0.5,0.5,0.5],"
+                + "\"image_std\":[0.5,0.5,0.5],\"image_processor_type\":\"ViTImageProcessor\"}");
+        return dir;
+    }
+
+    public ModelProto model() {
+        return build();
+    }
 
     TinyVit(long seed, int layers, int heads, int tokens, int headDim) {
         this.layers = layers;
@@ -78,7 +128,22 @@ final class TinyVit {
 
     ModelProto build() {
         GraphProto.Builder g = GraphProto.newBuilder().setName("tiny-vit");
-        g.addInput(tensorInfo("hidden", dimParam("batch"), dimValue(tokens), dimValue(dim)));
+        if (imageSize > 0) {
+            int grid = imageSize / patchSize;
+            g.addInput(tensorInfo("pixel_values", dimParam("batch"), dimValue(3), dimValue(imageSize), dimValue(imageSize)));
+            g.addInitializer(floatTensor("patch_embedding", patchEmbedding, dim, 3, patchSize, patchSize));
+            g.addNode(node("Conv", "/vit/embeddings/patch_embeddings/projection/Conv", new String[] {"pixel_values", "patch_embedding"}, "patches")
+                    .addAttribute(ints("kernel_shape", patchSize, patchSize)).addAttribute(ints("strides", patchSize, patchSize)));
+            g.addInitializer(int64("flatten_shape", 0, dim, (long) grid * grid));
+            g.addNode(node("Reshape", "/vit/embeddings/Reshape", new String[] {"patches", "flatten_shape"}, "patches_flat"));
+            g.addNode(node("Transpose", "/vit/embeddings/Transpose", new String[] {"patches_flat"}, "patch_tokens").addAttribute(ints("perm", 0, 2, 1)));
+            g.addInitializer(int64("cls_pad", 0, 1, 0, 0, 0, 0));
+            g.addNode(node("Pad", "/vit/embeddings/Pad", new String[] {"patch_tokens", "cls_pad"}, "tokens_with_cls"));
+            g.addInitializer(floatTensor("position_embeddings", positions, 1, tokens, dim));
+            g.addNode(node("Add", "/vit/embeddings/Add", new String[] {"tokens_with_cls", "position_embeddings"}, "hidden"));
+        } else {
+            g.addInput(tensorInfo("hidden", dimParam("batch"), dimValue(tokens), dimValue(dim)));
+        }
         g.addOutput(tensorInfo("logits", dimParam("batch"), dimValue(classes)));
         g.addInitializer(int64("split_heads_shape", 0, -1, heads, headDim));
         g.addInitializer(int64("merge_heads_shape", 0, -1, dim));
