@@ -4,6 +4,8 @@ import atlantafx.base.controls.Notification;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.testing.TinyModels;
 import dev.vitlens.ui.viewmodel.Classification;
+import dev.vitlens.ui.viewmodel.ColormapChoice;
+import dev.vitlens.ui.viewmodel.ExplainMethod;
 import dev.vitlens.ui.viewmodel.EngineBackend;
 import dev.vitlens.ui.viewmodel.GalleryItem;
 import dev.vitlens.ui.viewmodel.ModelEntry;
@@ -237,6 +239,22 @@ class WorkbenchFxTest {
         assertEquals(QueryChoice.patch(2, 3), viewModel.explorer().queryProperty().get());
         assertTrue(viewModel.heatmapDescriptionProperty().get().contains("patch (2, 3)"),
                 viewModel.heatmapDescriptionProperty().get());
+    }
+
+    @Test
+    void explorerSwitchesToRawAttentionAndOcclusion(FxRobot robot) throws Exception {
+        openAndWait(robot, blue);
+        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplainMethod.RAW_ATTENTION));
+        waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("raw attention")
+                && !viewModel.busyProperty().get());
+        robot.interact(() -> viewModel.explorer().layerProperty().set(0));
+        waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("raw attention, layer 1,")
+                && !viewModel.busyProperty().get());
+        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplainMethod.OCCLUSION));
+        waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("occlusion")
+                && !viewModel.busyProperty().get());
+        assertEquals(ColormapChoice.DIVERGING, viewModel.colormapProperty().get());
+        assertTrue(viewModel.heatmapDescriptionProperty().get().contains(expectedTop1(blue, "tiny-a")));
     }
 
     @Test

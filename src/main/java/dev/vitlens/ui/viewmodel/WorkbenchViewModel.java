@@ -98,6 +98,7 @@ public final class WorkbenchViewModel {
     private Classification currentClassification;
     private Heatmap currentHeatmap;
     private boolean adoptingModel;
+    private ExplainMethod lastMethod = ExplainMethod.ROLLOUT;
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -379,6 +380,7 @@ public final class WorkbenchViewModel {
 
     /** Recomputes the heatmap for the shown classification with the explorer's current settings. */
     public void reexplain() {
+        followMethodWithColormap();
         Classification classification = currentClassification;
         DecodedImage decoded = currentImage;
         if (classification == null || decoded == null) {
@@ -417,6 +419,20 @@ public final class WorkbenchViewModel {
                 busy.set(false);
             }
         }));
+    }
+
+    /** Occlusion drops are signed: switch to the diverging colormap for it, and back when leaving it. */
+    private void followMethodWithColormap() {
+        ExplainMethod method = explorer.methodProperty().get();
+        if (method == lastMethod) {
+            return;
+        }
+        if (method == ExplainMethod.OCCLUSION && colormap.get() != ColormapChoice.DIVERGING) {
+            colormap.set(ColormapChoice.DIVERGING);
+        } else if (lastMethod == ExplainMethod.OCCLUSION && colormap.get() == ColormapChoice.DIVERGING) {
+            colormap.set(ColormapChoice.VIRIDIS);
+        }
+        lastMethod = method;
     }
 
     private void replaceExplainTiming(double millis) {
