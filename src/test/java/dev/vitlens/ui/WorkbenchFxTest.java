@@ -289,6 +289,32 @@ class WorkbenchFxTest {
     }
 
     @Test
+    void exportsOverlayPngAndResultsAsJsonAndCsvWithoutLeavingTempFiles(FxRobot robot) throws Exception {
+        openAndWait(robot, red);
+        Path out = Files.createDirectories(root.resolve("export-" + UUID.randomUUID()));
+        Path png = out.resolve("overlay.png");
+        Path json = out.resolve("results.json");
+        Path csv = out.resolve("results.csv");
+        Files.writeString(json, "old content the user agreed to replace");
+        robot.interact(() -> {
+            viewModel.saveOverlay(png);
+            viewModel.saveResults(json);
+            viewModel.saveResults(csv);
+        });
+        waitUntil(() -> viewModel.notices().stream().filter(n -> n.title().endsWith("saved")).count() == 3);
+        BufferedImage overlay = ImageIO.read(png.toFile());
+        assertEquals(28, overlay.getWidth());
+        assertNotEquals(ImageIO.read(red.toFile()).getRGB(14, 14), overlay.getRGB(14, 14), "heatmap blended in");
+        String top1 = expectedTop1(red, "tiny-a");
+        assertTrue(Files.readString(json).contains("\"label\" : \"" + top1 + "\""), Files.readString(json));
+        assertTrue(Files.readString(csv).lines().skip(1).findFirst().orElseThrow().contains(",1," + top1 + ","));
+        assertEquals(viewModel.resultsJson().orElseThrow(), Files.readString(json));
+        try (var listing = Files.list(out)) {
+            assertEquals(3, listing.count(), "no temp files left behind");
+        }
+    }
+
+    @Test
     void unreadableFileGivesANotificationAndKeepsThePreviousResult(FxRobot robot) throws Exception {
         openAndWait(robot, red);
         String shown = robot.lookup("#top1").queryAs(Label.class).getText();
