@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
                 ModelsCommand.class,
                 ExplainCommand.class,
                 ClassifyCommand.class,
+                LiveCommand.class,
+                ImportCommand.class,
+                EmbedCommand.class,
         })
 public class VitLensCommand implements Runnable {
     @Spec

@@ -31,8 +31,23 @@ public final class Classifier implements AutoCloseable {
         this.preprocessor = Preprocessor.forModel(runner.model());
     }
 
+    /**
+     * @throws ModelLoadException also for a model without classification head, with a message pointing to its
+     *                            embedding ({@code vitlens embed})
+     */
     public static Classifier open(ModelInfo info, RunnerOptions options) throws ModelLoadException {
+        if (!info.hasClassifier()) {
+            throw new ModelLoadException(noHeadMessage(info));
+        }
         return new Classifier(ModelRunner.open(info, options));
+    }
+
+    /** Why a backbone cannot classify, and what it offers instead. */
+    public static String noHeadMessage(ModelInfo info) {
+        return "model \"" + info.id() + "\" has no classification head (a " + info.family().displayName()
+                + " backbone with outputs " + info.signature().outputs().stream()
+                .map(t -> t.name()).filter(n -> !n.startsWith("attentions.")).toList()
+                + "): it gives no labels; use `vitlens embed -m " + info.id() + " IMAGE` for its embedding";
     }
 
     public ModelRunner runner() {

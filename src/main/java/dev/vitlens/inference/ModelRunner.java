@@ -57,7 +57,10 @@ public final class ModelRunner implements AutoCloseable {
     public record Tensor(long[] shape, float[] data) {
     }
 
-    /** Logits and, when requested, attentions as {@code [batch][layer][head][T][T]}. */
+    /**
+     * Logits and, when requested, attentions as {@code [batch][layer][head][T][T]}. {@code logits} is null for a
+     * model without classification head (a backbone), whose attentions still give rollout maps.
+     */
     public record Output(float[][] logits, float[][][][][] attentions) {
         public boolean hasAttentions() {
             return attentions != null;
@@ -298,16 +301,25 @@ public final class ModelRunner implements AutoCloseable {
         return split(run(pixelValues, batch, List.of(LOGITS)).get(LOGITS), batch);
     }
 
-    /** Logits plus, if {@code withAttentions} and the graph exports them, attentions per image. */
+    /**
+     * Logits (null for a backbone) plus, if {@code withAttentions} and the graph exports them, attentions per image.
+     */
     public Output run(FloatBuffer pixelValues, int batch, boolean withAttentions) throws InferenceException {
         List<String> names = new ArrayList<>();
-        names.add(LOGITS);
+        boolean classifier = info.hasClassifier();
+        if (classifier) {
+            names.add(LOGITS);
+        }
         boolean attentions = withAttentions && !attentionOutputs.isEmpty();
         if (attentions) {
             names.addAll(attentionOutputs);
         }
+        if (names.isEmpty()) {
+            throw new InferenceException("model " + info.id() + " has no classification head and no attention"
+                    + " outputs: nothing to compute (use its embedding instead)", null);
+        }
         Map<String, Tensor> out = run(pixelValues, batch, names);
-        float[][] logits = split(out.get(LOGITS), batch);
+        float[][] logits = classifier ? split(out.get(LOGITS), batch) : null;
         if (!attentions) {
             return new Output(logits, null);
         }
