@@ -8,6 +8,7 @@ import dev.vitlens.ui.viewmodel.ColormapChoice;
 import dev.vitlens.ui.viewmodel.ExplainMethod;
 import dev.vitlens.ui.viewmodel.EngineBackend;
 import dev.vitlens.ui.viewmodel.GalleryItem;
+import dev.vitlens.ui.viewmodel.LiveViewModel;
 import dev.vitlens.ui.viewmodel.ModelEntry;
 import dev.vitlens.ui.viewmodel.PatchPosition;
 import dev.vitlens.ui.viewmodel.QueryChoice;
@@ -44,6 +45,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +76,8 @@ class WorkbenchFxTest {
     private WorkbenchView view;
     private TaskExecutor interactive;
     private TaskExecutor batch;
+    private TaskExecutor live;
+    private LiveViewModel liveViewModel;
     private Preferences prefs;
 
     @BeforeAll
@@ -135,7 +139,10 @@ class WorkbenchFxTest {
         interactive = TaskExecutor.singleThread("test-inference", Platform::runLater);
         batch = TaskExecutor.singleThread("test-gallery", Platform::runLater);
         viewModel = new WorkbenchViewModel(backend, interactive, batch, new WorkbenchSettings(prefs));
-        view = new WorkbenchView(viewModel, dark -> { });
+        live = TaskExecutor.singleThread("test-live", Platform::runLater);
+        liveViewModel = new LiveViewModel(() -> new ModelCatalog(modelsDir, root.resolve("no-user-models")), live,
+                Platform::runLater, viewModel::notify);
+        view = new WorkbenchView(viewModel, liveViewModel, dark -> { });
         Scene scene = new Scene(view, 1200, 800);
         view.installKeyHandlers(scene);
         stage.setScene(scene);
@@ -145,8 +152,10 @@ class WorkbenchFxTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        liveViewModel.shutdown();
         interactive.close();
         batch.close();
+        live.close();
         prefs.removeNode();
     }
 
@@ -312,6 +321,39 @@ class WorkbenchFxTest {
         try (var listing = Files.list(out)) {
             assertEquals(3, listing.count(), "no temp files left behind");
         }
+    }
+
+    @Test
+    void liveTabRunsAFolderSourceThroughTheModelAndStops(FxRobot robot) throws Exception {
+        Path frames = Files.createDirectories(root.resolve("live-" + UUID.randomUUID()));
+        try (var astronaut = WorkbenchFxTest.class.getResourceAsStream("/dev/vitlens/camera/astronaut.png")) {
+            Files.copy(Objects.requireNonNull(astronaut, "camera test image"), frames.resolve("astronaut.png"));
+        }
+        robot.clickOn("Live");
+        waitUntil(() -> liveViewModel.models().contains("tiny-a"));
+        robot.interact(() -> {
+            liveViewModel.sourceProperty().set(frames.toString());
+            liveViewModel.modelProperty().set("tiny-a");
+        });
+        robot.clickOn("#liveStart");
+        waitUntil(() -> liveViewModel.frameProperty().get() != null && liveViewModel.fpsProperty().get().contains("FPS")
+                && liveViewModel.statusProperty().get().startsWith("frame"));
+        assertTrue(liveViewModel.statusProperty().get().contains("%"), liveViewModel.statusProperty().get());
+        assertNotNull(robot.lookup("#liveFrame").queryAs(javafx.scene.image.ImageView.class).getImage());
+        robot.clickOn("#liveStop");
+        waitUntil(() -> !liveViewModel.runningProperty().get());
+        assertEquals("Stopped", liveViewModel.statusProperty().get());
+    }
+
+    @Test
+    void liveTabReportsABadSourceWithoutCrashing(FxRobot robot) throws Exception {
+        robot.clickOn("Live");
+        robot.interact(() -> {
+            liveViewModel.sourceProperty().set(root.resolve("no-such-clip.avi").toString());
+            liveViewModel.start();
+        });
+        waitUntil(() -> viewModel.notices().stream().anyMatch(n -> n.title().equals("Cannot start live view")));
+        assertTrue(!liveViewModel.runningProperty().get());
     }
 
     @Test
