@@ -147,10 +147,12 @@ public final class EngineBackend implements WorkbenchBackend {
         float[] probabilities = Scores.softmax(output.logits()[0]);
         List<Prediction> top = Scores.topK(probabilities, info.labels(), topK).stream()
                 .map(p -> new Prediction(p.index(), p.label(), p.score())).toList();
+        int[] resized = info.preprocessor().resizedSize(image.getHeight(), image.getWidth());
+        ImageRegion seen = ImageRegion.ofCenterCrop(resized[0], resized[1], info.preprocessor().cropSize());
         return new Classification(modelId, top, info.layout(), (preprocessed - start) / 1e6,
                 (inferred - preprocessed) / 1e6, runner.device().name(),
                 runner.fallbackReason().map(r -> "CUDA not used: " + r).orElse(""),
-                output.hasAttentions() ? output.attentions()[0] : null);
+                output.hasAttentions() ? output.attentions()[0] : null, seen);
     }
 
     @Override
@@ -202,9 +204,10 @@ public final class EngineBackend implements WorkbenchBackend {
     }
 
     @Override
-    public BufferedImage renderOverlay(BufferedImage image, Heatmap heatmap, ColormapChoice colormap,
-                                       double opacity) {
-        return Explanations.overlay(image, heatmap, colormap, opacity);
+    public BufferedImage renderOverlay(BufferedImage image, ImageRegion region, Heatmap heatmap,
+                                       ColormapChoice colormap, double opacity) {
+        return Explanations.overlay(image, region.toPixels(image.getWidth(), image.getHeight()), heatmap, colormap,
+                opacity);
     }
 
     /** The opened model, opening it on first use; a model that failed to open keeps failing with its reason. */

@@ -68,6 +68,7 @@ public final class WorkbenchViewModel {
     private final IntegerProperty gridColumns = new SimpleIntegerProperty(0);
     private final ObjectProperty<PatchPosition> hoveredPatch = new SimpleObjectProperty<>();
     private final DoubleProperty zoom = new SimpleDoubleProperty(1.0);
+    private final ReadOnlyObjectWrapper<ImageRegion> modelRegion = new ReadOnlyObjectWrapper<>(ImageRegion.WHOLE);
 
     private final ObservableList<Prediction> predictions = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper timings = new ReadOnlyStringWrapper("");
@@ -356,6 +357,7 @@ public final class WorkbenchViewModel {
         heatmapDescription.set(result.heatmap() == null
                 ? (result.classification().hasAttentions() ? "" : "this model exports no attentions")
                 : result.heatmap().description());
+        modelRegion.set(result.classification().region());
         if (result.classification().layout() != null) {
             gridRows.set(result.classification().layout().gridHeight());
             gridColumns.set(result.classification().layout().gridWidth());
@@ -653,10 +655,11 @@ public final class WorkbenchViewModel {
         }
         BufferedImage source = currentImage.image();
         Heatmap heatmap = heatmapVisible.get() ? currentHeatmap : null;
+        ImageRegion region = currentClassification.region();
         ColormapChoice colors = colormap.get();
         double opacity = heatmapOpacity.get();
         interactive.execute(BackgroundTask.of("save overlay", context -> {
-            BufferedImage out = heatmap == null ? source : backend.renderOverlay(source, heatmap, colors, opacity);
+            BufferedImage out = heatmap == null ? source : backend.renderOverlay(source, region, heatmap, colors, opacity);
             AtomicFiles.write(target, stream -> {
                 if (!ImageIO.write(out, "png", stream)) {
                     throw new IOException("no PNG writer available");
@@ -757,6 +760,11 @@ public final class WorkbenchViewModel {
 
     public ObjectProperty<PatchPosition> hoveredPatchProperty() {
         return hoveredPatch;
+    }
+
+    /** Where the heatmap and patch grid sit on the image: the part the model saw. */
+    public ReadOnlyObjectProperty<ImageRegion> modelRegionProperty() {
+        return modelRegion.getReadOnlyProperty();
     }
 
     public DoubleProperty zoomProperty() {
