@@ -357,6 +357,20 @@ class WorkbenchFxTest {
     }
 
     @Test
+    void ctrlVPastesAClipboardImageAndClassifiesIt(FxRobot robot) throws Exception {
+        waitUntil(() -> !viewModel.models().isEmpty() && !viewModel.busyProperty().get());
+        robot.interact(() -> {
+            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+            content.putImage(new Image(blue.toUri().toString()));
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+        });
+        robot.clickOn(view.imageCanvas(), javafx.scene.input.MouseButton.SECONDARY);
+        robot.press(KeyCode.CONTROL).type(KeyCode.V).release(KeyCode.CONTROL);
+        waitUntil(() -> "Pasted image".equals(viewModel.imageNameProperty().get()) && !viewModel.busyProperty().get());
+        assertEquals(expectedTop1(blue, "tiny-a"), robot.lookup("#top1").queryAs(Label.class).getText());
+    }
+
+    @Test
     void unreadableFileGivesANotificationAndKeepsThePreviousResult(FxRobot robot) throws Exception {
         openAndWait(robot, red);
         String shown = robot.lookup("#top1").queryAs(Label.class).getText();
