@@ -1,0 +1,53 @@
+package dev.vitlens.cli;
+
+import java.io.PrintWriter;
+import java.util.Set;
+import picocli.CommandLine;
+
+/** Builds and runs the picocli command line. */
+public final class Cli {
+    /** Usage errors, unknown models, unloadable models. */
+    public static final int EXIT_USAGE = 2;
+    /** At least one input failed while the rest were processed. */
+    public static final int EXIT_SOME_FAILED = 1;
+
+    private Cli() {
+    }
+
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new VitLensCommand());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("error: " + messageOf(ex));
+            if (Boolean.getBoolean("vitlens.debug")) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return EXIT_USAGE;
+        });
+        return cl;
+    }
+
+    /** Runs the CLI and returns the exit code (does not exit). */
+    public static int run(String... args) {
+        return newCommandLine().execute(args);
+    }
+
+    /** True when the arguments are for the CLI (a subcommand or an option) rather than files for the GUI. */
+    public static boolean handles(String[] args) {
+        if (args == null || args.length == 0) {
+            return false;
+        }
+        String first = args[0];
+        return first.startsWith("-") || subcommandNames().contains(first);
+    }
+
+    public static Set<String> subcommandNames() {
+        return newCommandLine().getSubcommands().keySet();
+    }
+
+    static String messageOf(Throwable ex) {
+        String message = ex.getMessage();
+        return message == null || message.isBlank() ? ex.toString() : message;
+    }
+}
