@@ -94,6 +94,10 @@ JAVA="$(jdk_tool java)"
 JDEPS="$(jdk_tool jdeps)"
 JLINK="$(jdk_tool jlink)"
 JPACKAGE="$(jdk_tool jpackage)"
+JAVA_RUNTIME_HOME="$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p' | tr -d '\r')"
+if [[ "$OS" == windows ]] && command -v cygpath >/dev/null; then JAVA_RUNTIME_HOME="$(cygpath -u "$JAVA_RUNTIME_HOME")"; fi
+[[ -d "$JAVA_RUNTIME_HOME/jmods" ]] \
+    || fail "no jmods in $JAVA_RUNTIME_HOME: jlink needs a full JDK (Debian/Ubuntu: openjdk-17-jdk-headless; set JAVA_HOME)"
 # Single-file source programs: need only the JDK, so the same steps run on Linux, macOS and Windows.
 jar_tool() { "$JAVA" "$ROOT/installer/tools/JarTool.java" "$@"; }
 icons_tool() { "$JAVA" -Djava.awt.headless=true "$ROOT/installer/tools/Icons.java" "$@"; }
@@ -104,6 +108,9 @@ DEST="${DEST:-$STAGE/dist}"
 # ---------------------------------------------------------------- 1. Maven build
 if [[ "$SKIP_MAVEN" == false ]]; then
     step "mvn -DskipTests $MAVEN_PROFILE package"
+    # The jar plugin keeps an up-to-date-looking jar, whose manifest Class-Path may name the other variant's
+    # ONNX Runtime jar: remove it so the manifest is rewritten for this variant.
+    rm -f target/vitlens.jar
     # shellcheck disable=SC2086 # MAVEN_ARGS is a list of options on purpose
     mvn -DskipTests $MAVEN_PROFILE $MAVEN_ARGS package
 fi
