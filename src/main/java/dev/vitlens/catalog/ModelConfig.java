@@ -13,7 +13,8 @@ import java.util.Map;
  * @param modelType       HF {@code model_type} as written (e.g. "vit")
  * @param family          the family it maps to
  * @param architectures   HF {@code architectures} (may be empty)
- * @param labels          class labels by index, from {@code id2label}; gaps are filled with "LABEL_i"
+ * @param labels          class labels by index, from {@code id2label}; gaps are filled with "LABEL_i"; empty when
+ *                        the config names none (a backbone without classification head, e.g. ViT in21k)
  * @param imageHeight     model input height ({@code image_size} int or [h, w])
  * @param imageWidth      model input width
  * @param patchSize       pixels per patch side
@@ -98,7 +99,8 @@ public record ModelConfig(String modelType, Family family, List<String> architec
         if (map == null) {
             JsonNode numLabels = f.get("num_labels");
             if (numLabels == null) {
-                throw f.error("id2label", "is missing: a classifier needs its labels");
+                // Legal for a backbone; ModelFolder rejects a classifier (logits output) without labels.
+                return List.of();
             }
             int n = f.positiveInt("num_labels", numLabels);
             if (n > MAX_LABELS) {

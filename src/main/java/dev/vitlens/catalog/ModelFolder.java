@@ -53,14 +53,14 @@ public final class ModelFolder {
         expectDim(input, 1, config.numChannels(), "channels (num_channels)");
         expectDim(input, 2, config.imageHeight(), "height (image_size)");
         expectDim(input, 3, config.imageWidth(), "width (image_size)");
-        TensorInfo logits = sig.output(ModelInfo.LOGITS_NAME).orElseThrow(() -> new ModelFormatException(
-                "model.onnx has no output \"logits\" (outputs: " + sig.outputs() + ")"));
-        if (logits.rank() != 2) {
-            throw new ModelFormatException("model.onnx output " + logits + " must be [batch, labels]");
-        }
-        expectDim(logits, 1, config.labels().size(), "label count (id2label)");
-
         TokenLayout layout = config.tokenLayout();
+        var logits = sig.output(ModelInfo.LOGITS_NAME);
+        if (logits.isPresent()) {
+            checkClassifier(config, logits.get());
+        } else {
+            checkBackbone(config, sig, layout);
+        }
+
         int attentions = sig.attentionOutputs();
         if (attentions > 0) {
             if (attentions != config.layers()) {
@@ -77,6 +77,44 @@ public final class ModelFolder {
             expectDim(a0, 3, layout.tokens(), "tokens");
         }
         return layout;
+    }
+
+    private static void checkClassifier(ModelConfig config, TensorInfo logits) throws ModelFormatException {
+        if (logits.rank() != 2) {
+            throw new ModelFormatException("model.onnx output " + logits + " must be [batch, labels]");
+        }
+        if (config.labels().isEmpty()) {
+            throw new ModelFormatException("model.onnx outputs " + logits + " but config.json names no labels "
+                    + "(no id2label or num_labels); a classifier needs its labels");
+        }
+        expectDim(logits, 1, config.labels().size(), "label count (id2label)");
+    }
+
+    /** A model without classification head must offer the encoder output, or there is nothing to show. */
+    private static void checkBackbone(ModelConfig config, OnnxSignature sig, TokenLayout layout)
+            throws ModelFormatException {
+        var hidden = sig.output(ModelInfo.LAST_HIDDEN_STATE_NAME);
+        var pooled = sig.output(ModelInfo.POOLER_OUTPUT_NAME);
+        if (hidden.isEmpty() && pooled.isEmpty()) {
+            throw new ModelFormatException("model.onnx has no output \"logits\" (classifier) and no"
+                    + " \"last_hidden_state\" or \"pooler_output\" (backbone); outputs: " + sig.outputs());
+        }
+        if (hidden.isPresent()) {
+            TensorInfo h = hidden.get();
+            if (h.rank() != 3) {
+                throw new ModelFormatException("model.onnx output " + h + " must be [batch, tokens, hidden]");
+            }
+            expectDim(h, 1, layout.tokens(), "tokens (prefix + patches = " + layout.prefixTokens() + " + "
+                    + layout.patches() + ")");
+            expectDim(h, 2, config.hiddenSize(), "hidden size (hidden_size)");
+        }
+        if (pooled.isPresent()) {
+            TensorInfo p = pooled.get();
+            if (p.rank() != 2) {
+                throw new ModelFormatException("model.onnx output " + p + " must be [batch, hidden]");
+            }
+            expectDim(p, 1, config.hiddenSize(), "hidden size (hidden_size)");
+        }
     }
 
     private static void expectDim(TensorInfo t, int axis, int expected, String what) throws ModelFormatException {

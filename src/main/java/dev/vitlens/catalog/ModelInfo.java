@@ -24,6 +24,9 @@ public record ModelInfo(String id, Path dir, ModelConfig config, PreprocessorCon
     public static final String META_FILE = "vitlens.json";
     public static final String INPUT_NAME = "pixel_values";
     public static final String LOGITS_NAME = "logits";
+    /** Backbone outputs (a model without classification head, e.g. ViT in21k exported for feature extraction). */
+    public static final String LAST_HIDDEN_STATE_NAME = "last_hidden_state";
+    public static final String POOLER_OUTPUT_NAME = "pooler_output";
 
     public Path modelFile() {
         return dir.resolve(MODEL_FILE);
@@ -52,6 +55,24 @@ public record ModelInfo(String id, Path dir, ModelConfig config, PreprocessorCon
     /** True when the graph exports per-layer attention probabilities ({@code attentions.0..L-1}). */
     public boolean hasAttentions() {
         return signature.attentionOutputs() > 0;
+    }
+
+    /**
+     * True when the graph has a classification head ({@code logits}); false for a backbone, which offers
+     * {@code last_hidden_state} and/or {@code pooler_output} instead (embeddings, attention maps; no top-k).
+     */
+    public boolean hasClassifier() {
+        return signature.output(LOGITS_NAME).isPresent();
+    }
+
+    /** True when the graph outputs {@code last_hidden_state} ({@code [batch, T, hidden]}). */
+    public boolean hasLastHiddenState() {
+        return signature.output(LAST_HIDDEN_STATE_NAME).isPresent();
+    }
+
+    /** True when the graph outputs {@code pooler_output} ({@code [batch, hidden]}). */
+    public boolean hasPoolerOutput() {
+        return signature.output(POOLER_OUTPUT_NAME).isPresent();
     }
 
     /** Sample images listed in vitlens.json, resolved against the model folder. */

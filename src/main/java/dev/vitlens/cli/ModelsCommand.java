@@ -55,7 +55,8 @@ public class ModelsCommand implements Callable<Integer> {
                 o.put("family", info.family().displayName());
                 o.put("description", info.meta().description());
                 o.putObject("input").put("height", info.inputHeight()).put("width", info.inputWidth());
-                o.put("classes", info.labels().size());
+                o.put("head", info.hasClassifier() ? "classifier" : "none");
+                o.put("classes", info.hasClassifier() ? info.labels().size() : 0);
                 ArrayNode labels = o.putArray("labels");
                 info.labels().forEach(labels::add);
                 o.put("attentions", info.hasAttentions());
@@ -79,7 +80,8 @@ public class ModelsCommand implements Callable<Integer> {
             if (e.available()) {
                 ModelInfo i = e.info();
                 out.printf(format, e.id(), i.displayName(), i.family().displayName(),
-                        i.inputHeight() + "x" + i.inputWidth(), i.labels().size(),
+                        i.inputHeight() + "x" + i.inputWidth(),
+                        i.hasClassifier() ? String.valueOf(i.labels().size()) : "none",
                         "ok (" + e.source().name().toLowerCase() + ")");
             } else {
                 out.printf(format, e.id(), "-", "-", "-", "-", "unavailable: " + e.problem());

@@ -17,6 +17,11 @@ import picocli.CommandLine.Spec;
                 + "Run without arguments to open the GUI.",
         subcommands = {
                 ModelsCommand.class,
+                ExplainCommand.class,
+                ClassifyCommand.class,
+                LiveCommand.class,
+                ImportCommand.class,
+                EmbedCommand.class,
         })
 public class VitLensCommand implements Runnable {
     @Spec

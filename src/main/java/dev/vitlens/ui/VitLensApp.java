@@ -1,22 +1,90 @@
 package dev.vitlens.ui;
 
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import dev.vitlens.ui.viewmodel.EngineBackend;
+import dev.vitlens.ui.viewmodel.TaskExecutor;
+import dev.vitlens.ui.viewmodel.WorkbenchBackend;
+import dev.vitlens.ui.viewmodel.WorkbenchSettings;
+import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.scene.Scene;
-import javafx.scene.layout.StackPane;
+import javafx.scene.image.Image;
 import javafx.stage.Stage;
 
-/** The JavaFX application (placeholder window; the UI branch replaces the body). */
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/** The ViTLens workbench window. */
 public class VitLensApp extends Application {
 
-    /** Opens the main window; {@code files} are images to open at start. Blocks until the window closes. */
+    private WorkbenchBackend backend;
+    private TaskExecutor interactive;
+    private TaskExecutor batch;
+    private WorkbenchViewModel viewModel;
+    private Stage stage;
+
+    /** Opens the main window; {@code files} are images or folders to open at start. Blocks until the window closes. */
     public static void launchApp(String[] files) {
         Application.launch(VitLensApp.class, files);
     }
 
     @Override
     public void start(Stage stage) {
+        this.stage = stage;
+        WorkbenchSettings settings = WorkbenchSettings.forUser();
+        applyTheme(settings.darkTheme());
+        // The engine loads lazily inside background tasks: constructing it does no I/O on the FX thread.
+        backend = EngineBackend.standard();
+        interactive = TaskExecutor.singleThread("vitlens-inference", Platform::runLater);
+        batch = TaskExecutor.singleThread("vitlens-gallery", Platform::runLater);
+        viewModel = new WorkbenchViewModel(backend, interactive, batch, settings);
+
+        WorkbenchView view = new WorkbenchView(viewModel, VitLensApp::applyTheme);
+        Scene scene = new Scene(view, settings.windowWidth(), settings.windowHeight());
+        scene.getStylesheets().add(Objects.requireNonNull(
+                VitLensApp.class.getResource("vitlens.css"), "vitlens.css missing").toExternalForm());
+        view.installKeyHandlers(scene);
         stage.setTitle("ViTLens");
-        stage.setScene(new Scene(new StackPane(), 960, 640));
+        stage.setScene(scene);
+        try (InputStream icon = VitLensApp.class.getResourceAsStream("vitlens.png")) {
+            if (icon != null) {
+                stage.getIcons().add(new Image(icon));
+            }
+        } catch (java.io.IOException ignored) {
+            // A missing icon is cosmetic.
+        }
         stage.show();
+
+        List<Path> files = getParameters().getRaw().stream().map(Path::of).toList();
+        viewModel.start(files);
+    }
+
+    static void applyTheme(boolean dark) {
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet()
+                : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    @Override
+    public void stop() {
+        if (viewModel != null) {
+            // Ctrl+Q exits without a close request: remember the size here, for every way out.
+            if (stage != null && stage.getScene() != null) {
+                viewModel.settings().setWindowSize(stage.getScene().getWidth(), stage.getScene().getHeight());
+            }
+            viewModel.shutdown();
+        }
+        if (interactive != null) {
+            interactive.close();
+        }
+        if (batch != null) {
+            batch.close();
+        }
+        if (backend != null) {
+            backend.close();
+        }
     }
 }

@@ -1,0 +1,282 @@
+"""Training loops (CNN teachers, distilled ViT/DeiT/BEiT students), resumable from per-epoch checkpoints
+in ~/.cache/vitlens-train/<model-id>/ckpt.pt.
+
+  /usr/bin/python3 train.py <model-id> [--epochs N] [--threads T] [--time-steps K]
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import sys
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import data as D
+from modeling import build_model, FashionCNN, MaskCNN, count_params
+from specs import SPECS
+
+
+def workdir(model_id):
+    p = D.CACHE / model_id
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+# ------------------------------------------------------------------ data pipelines
+class FashionData:
+    num_labels = 10
+
+    def __init__(self):
+        d = D.fashion_mnist()
+        self.train_x, self.train_y = d["train_x"], d["train_y"]
+        self.test_x, self.test_y = d["test_x"], d["test_y"]
+        self.padded = F.pad(self.train_x, (2, 2, 2, 2))   # uint8 zero padding = black border
+        self.mean, self.std = [D.FASHION_MEAN] * 3, [D.FASHION_STD] * 3
+
+    def n_train(self):
+        return len(self.train_y)
+
+    def train_batch(self, idx, g):
+        b = len(idx)
+        x = self.padded[idx]                                # B,32,32
+        oy = torch.randint(0, 5, (b,), generator=g)
+        ox = torch.randint(0, 5, (b,), generator=g)
+        ar = torch.arange(28)
+        rows = (oy[:, None] + ar)[:, :, None]
+        cols = (ox[:, None] + ar)[:, None, :]
+        x = x[torch.arange(b)[:, None, None], rows, cols]   # random 28x28 crop of the 2-px padded image
+        flip = torch.rand(b, generator=g) < 0.5
+        x = torch.where(flip[:, None, None], x.flip(-1), x)
+        return D.fashion_to_pixel_values(x), self.train_y[idx]
+
+    def eval_sets(self):
+        return {"test": (self.test_x, self.test_y)}
+
+    def to_pixels(self, x_u8):
+        return D.fashion_to_pixel_values(x_u8)
+
+
+class MaskData:
+    num_labels = 2
+
+    def __init__(self, size=64):
+        d = D.face_mask(size)
+        self.size = size
+        self.train_x, self.train_y = d["train_x"], d["train_y"]
+        self.val_x, self.val_y = d["val_x"], d["val_y"]
+        self.split = d["split"]
+        self.mean, self.std = D.IMAGENET_MEAN, D.IMAGENET_STD
+
+    def n_train(self):
+        return len(self.train_y)
+
+    def train_batch(self, idx, g):
+        b = len(idx)
+        x = self.train_x[idx].float() * D.RESCALE          # B,3,S,S in [0,1]
+        # random resized crop (scale 0.55..1, aspect 3/4..4/3), flip, small rotation, via one affine grid
+        area = torch.empty(b).uniform_(0.55, 1.0, generator=g)
+        logr = torch.empty(b).uniform_(math.log(3 / 4), math.log(4 / 3), generator=g)
+        r = torch.exp(logr)
+        sx = torch.sqrt(area * r).clamp(max=1.0)
+        sy = torch.sqrt(area / r).clamp(max=1.0)
+        tx = (1 - sx) * (torch.rand(b, generator=g) * 2 - 1)
+        ty = (1 - sy) * (torch.rand(b, generator=g) * 2 - 1)
+        flip = torch.where(torch.rand(b, generator=g) < 0.5, -1.0, 1.0)
+        ang = torch.empty(b).uniform_(-0.2, 0.2, generator=g)
+        cos, sin = torch.cos(ang), torch.sin(ang)
+        theta = torch.zeros(b, 2, 3)
+        theta[:, 0, 0] = sx * cos * flip
+        theta[:, 0, 1] = -sy * sin
+        theta[:, 1, 0] = sx * sin * flip
+        theta[:, 1, 1] = sy * cos
+        theta[:, 0, 2] = tx
+        theta[:, 1, 2] = ty
+        grid = F.affine_grid(theta, (b, 3, self.size, self.size), align_corners=False)
+        x = F.grid_sample(x, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
+        # colour jitter: brightness / contrast / saturation
+        br = torch.empty(b, 1, 1, 1).uniform_(0.75, 1.25, generator=g)
+        ct = torch.empty(b, 1, 1, 1).uniform_(0.75, 1.25, generator=g)
+        sat = torch.empty(b, 1, 1, 1).uniform_(0.7, 1.3, generator=g)
+        x = x * br
+        m = x.mean(dim=(1, 2, 3), keepdim=True)
+        x = (x - m) * ct + m
+        gray = x.mean(dim=1, keepdim=True)
+        x = ((x - gray) * sat + gray).clamp(0, 1)
+        # quantise like a real uint8 image, then HF normalisation
+        x = torch.round(x * 255).to(torch.uint8)
+        return D.normalize_u8(x, self.mean, self.std), self.train_y[idx]
+
+    def eval_sets(self):
+        return {"val": (self.val_x, self.val_y)}
+
+    def to_pixels(self, x_u8):
+        return D.normalize_u8(x_u8, self.mean, self.std)
+
+
+def get_data(name, size=64):
+    return FashionData() if name == "fashion" else MaskData(size)
+
+
+# ------------------------------------------------------------------ models
+def make_model(model_id, spec):
+    if spec["kind"] == "teacher":
+        return FashionCNN(10) if spec["dataset"] == "fashion" else MaskCNN(2)
+    return build_model(copy.deepcopy(spec["config"]))
+
+
+def logits_of(model, x):
+    out = model(x)
+    return out[0] if isinstance(out, tuple) else out
+
+
+@torch.no_grad()
+def evaluate(model, data, x_u8, y, batch=500):
+    model.eval()
+    preds = []
+    for i in range(0, len(y), batch):
+        preds.append(logits_of(model, data.to_pixels(x_u8[i:i + batch])).argmax(-1))
+    p = torch.cat(preds)
+    n = data.num_labels
+    cm = torch.zeros(n, n, dtype=torch.long)
+    for t, q in zip(y.tolist(), p.tolist()):
+        cm[t, q] += 1
+    return (p == y).float().mean().item(), cm, p
+
+
+def load_trained(model_id):
+    """Model with the weights of the last checkpoint."""
+    spec = SPECS[model_id]
+    ck = torch.load(workdir(model_id) / "ckpt.pt")
+    m = make_model(model_id, spec)
+    m.load_state_dict(ck["model"])
+    m.eval()
+    return m, ck
+
+
+def lr_at(step, total, warmup, base):
+    if step < warmup:
+        return base * (step + 1) / warmup
+    p = (step - warmup) / max(1, total - warmup)
+    return base * 0.5 * (1 + math.cos(math.pi * min(1.0, p)))
+
+
+def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
+    torch.set_num_threads(threads)
+    spec = SPECS[model_id]
+    epochs = epochs or spec["epochs"]
+    wd_dir = workdir(model_id)
+    size = spec["config"].image_size if "config" in spec else 64
+    data = get_data(spec["dataset"], size)
+    model = make_model(model_id, spec)
+    teacher = None
+    if spec["kind"] == "student":
+        if time_steps and not (workdir(spec["teacher"]) / "ckpt.pt").exists():
+            teacher = make_model(spec["teacher"], SPECS[spec["teacher"]]).eval()   # timing only
+        else:
+            teacher, tck = load_trained(spec["teacher"])
+        for p in teacher.parameters():
+            p.requires_grad_(False)
+        if spec["config"].model_type == "deit":
+            model.return_both = True
+    decay, no_decay = [], []
+    for n, p in model.named_parameters():
+        (no_decay if p.ndim <= 1 or n.endswith("token") or "position" in n else decay).append(p)
+    if spec["kind"] == "teacher":
+        opt = torch.optim.AdamW(model.parameters(), lr=spec["lr"], weight_decay=spec["wd"])
+    else:
+        opt = torch.optim.AdamW([{"params": decay, "weight_decay": spec["wd"]},
+                                 {"params": no_decay, "weight_decay": 0.0}], lr=spec["lr"], betas=(0.9, 0.999))
+    bs = spec["batch"]
+    steps_per_epoch = data.n_train() // bs
+    total = steps_per_epoch * epochs
+    warmup = steps_per_epoch if spec["kind"] == "student" else steps_per_epoch // 2
+    ls = spec.get("label_smoothing", 0.0)
+
+    ck_path = wd_dir / "ckpt.pt"
+    start_epoch, history = 0, []
+    if ck_path.exists() and not time_steps:
+        ck = torch.load(ck_path)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        start_epoch, history = ck["epoch"], ck["history"]
+        log(f"resumed {model_id} at epoch {start_epoch}")
+    log(f"{model_id}: params {count_params(model)}, epochs {epochs}, steps/epoch {steps_per_epoch}, threads {threads}")
+
+    for epoch in range(start_epoch, epochs):
+        model.train()
+        g = torch.Generator().manual_seed(1000 + epoch)
+        perm = torch.randperm(data.n_train(), generator=g)
+        t0, c0 = time.time(), time.process_time()
+        tot_loss, nb = 0.0, 0
+        for s in range(steps_per_epoch):
+            step = epoch * steps_per_epoch + s
+            for grp in opt.param_groups:
+                grp["lr"] = lr_at(step, total, warmup, spec["lr"])
+            idx = perm[s * bs:(s + 1) * bs]
+            x, y = data.train_batch(idx, g)
+            if spec["kind"] == "teacher":
+                loss = F.cross_entropy(model(x), y, label_smoothing=ls)
+            else:
+                with torch.no_grad():
+                    t_logits = teacher(x)
+                out, _ = model(x)
+                if spec["distill"] == "hard":          # DeiT: CLS head <- labels, DIST head <- teacher argmax
+                    cls_l, dist_l = out
+                    loss = 0.5 * F.cross_entropy(cls_l, y, label_smoothing=ls) + \
+                        0.5 * F.cross_entropy(dist_l, t_logits.argmax(-1))
+                else:                                  # soft KD
+                    T, a = spec["kd_temp"], spec["kd_alpha"]
+                    kd = F.kl_div(F.log_softmax(out / T, -1), F.softmax(t_logits / T, -1), reduction="batchmean") * T * T
+                    loss = (1 - a) * F.cross_entropy(out, y, label_smoothing=ls) + a * kd
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            tot_loss += loss.item()
+            nb += 1
+            if time_steps and nb == time_steps:
+                dt, dc = time.time() - t0, time.process_time() - c0
+                log(f"TIMING {model_id}: {dt / nb:.3f} s/step wall, {dc / nb:.3f} s/step cpu -> "
+                    f"{dt / nb * steps_per_epoch:.0f} s/epoch wall, {dc / nb * steps_per_epoch / 60:.1f} cpu-min/epoch")
+                return
+            if s % 100 == 0:
+                log(f"  ep {epoch + 1} step {s}/{steps_per_epoch} loss {tot_loss / nb:.4f} {time.time() - t0:.0f}s")
+        train_wall, train_cpu = time.time() - t0, time.process_time() - c0
+        if model_id.startswith("deit") or spec["kind"] == "student":
+            if hasattr(model, "return_both"):
+                model.return_both = False
+        accs = {k: evaluate(model, data, xx, yy)[0] for k, (xx, yy) in data.eval_sets().items()}
+        if hasattr(model, "return_both") and spec["kind"] == "student":
+            model.return_both = True
+        wall, cpu = time.time() - t0, time.process_time() - c0
+        history.append(dict(epoch=epoch + 1, loss=tot_loss / nb, train_wall_s=train_wall, train_cpu_s=train_cpu,
+                            wall_s=wall, cpu_s=cpu, threads=threads, **accs))
+        log(f"EPOCH {epoch + 1}/{epochs} loss {tot_loss / nb:.4f} {accs} wall {wall:.0f}s cpu {cpu:.0f}s")
+        if hasattr(model, "return_both"):
+            model.return_both = False
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "epoch": epoch + 1,
+                    "epochs_planned": epochs, "history": history}, str(ck_path) + ".tmp")
+        os.replace(str(ck_path) + ".tmp", ck_path)
+        if hasattr(model, "return_both") and spec["kind"] == "student":
+            model.return_both = True
+        (wd_dir / "history.json").write_text(json.dumps(history, indent=1))
+    return model, history
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model_id", choices=list(SPECS))
+    ap.add_argument("--epochs", type=int)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--time-steps", type=int, default=0, help="only time K steps and exit")
+    a = ap.parse_args()
+
+    def log(msg):
+        print(time.strftime("%H:%M:%S"), msg, flush=True)
+
+    train(a.model_id, a.epochs, a.threads, a.time_steps, log)

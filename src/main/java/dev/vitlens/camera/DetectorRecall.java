@@ -1,0 +1,214 @@
+package dev.vitlens.camera;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/**
+ * Measures face-detector recall on the face-mask data set: the fraction of images in {@code with_mask/} and
+ * {@code without_mask/} where at least one face is found (the images are mostly single face crops, so a miss is a
+ * detector failure). Also reports how often more than one box is found (a rough false-positive signal) and the median
+ * detection time per image.
+ *
+ * <pre>
+ * java -cp target/classes:$(cat cp.txt) dev.vitlens.camera.DetectorRecall [--data ../shared/data/face-mask]
+ *      [--sample K] [--configs name,name,...]
+ * </pre>
+ * {@code --sample K} uses every K-th image (sorted by name); {@code --configs} picks rows of {@link #configs()}.
+ */
+public final class DetectorRecall {
+
+    private DetectorRecall() {
+    }
+
+    /** The configurations compared in docs/face-detection.md, by row name. */
+    public static Map<String, FaceDetector.Settings> configs() {
+        FaceDetector.Settings textbook = new FaceDetector.Settings(List.of(Cascade.HAAR_DEFAULT), 1.1, 5, 0.1, 320, 0,
+                false, 0.3, 0);
+        FaceDetector.Settings tuned = textbook.withMinNeighbors(3).withEqualize(true);
+        Map<String, FaceDetector.Settings> m = new LinkedHashMap<>();
+        m.put("default mn5 (textbook)", textbook);
+        for (Cascade c : Cascade.values()) {
+            if (c.findsEyes()) {
+                continue;
+            }
+            m.put(c.id() + " mn3 eq", tuned.withCascades(List.of(c)));
+        }
+        m.put("haar_alt2 mn3", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withEqualize(false));
+        m.put("haar_alt2 mn2 eq", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withMinNeighbors(2));
+        m.put("haar_alt2 mn1 eq", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withMinNeighbors(1));
+        m.put("haar_alt2 mn3 eq sf1.05", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withScaleFactor(1.05));
+        m.put("haar_alt2 mn3 eq up192", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withMinDetectSide(192));
+        m.put("haar_alt2 mn3 eq minface0.2", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withMinFaceFraction(0.2));
+        m.put("haar_alt2 mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withPadFraction(0.25));
+        m.put("haar_default mn3 eq pad0.25", tuned.withPadFraction(0.25));
+        m.put("lbp mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.LBP)).withPadFraction(0.25));
+        m.put("haar_alt2 mn2 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withMinNeighbors(2).withPadFraction(0.25));
+        m.put("alt2+lbp mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_ALT2, Cascade.LBP)).withPadFraction(0.25));
+        m.put("default+alt2+lbp mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_ALT2, Cascade.LBP))
+                .withPadFraction(0.25));
+        m.put("haar_default+eyes mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_EYE))
+                .withPadFraction(0.25));
+        m.put("haar_alt2+eyes mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_ALT2, Cascade.HAAR_EYE))
+                .withPadFraction(0.25));
+        m.put("lbp+eyes mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE)).withPadFraction(0.25));
+        m.put("lbp+eyes+glasses mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE,
+                Cascade.HAAR_EYE_GLASSES)).withPadFraction(0.25));
+        m.put("default+alt2+lbp+eyes mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_ALT2,
+                Cascade.LBP, Cascade.HAAR_EYE)).withPadFraction(0.25));
+        m.put("default+alt2+lbp+profile mn3 eq pad0.25", tuned.withCascades(
+                List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_ALT2, Cascade.LBP, Cascade.HAAR_PROFILE)).withPadFraction(0.25));
+        m.put("lbp mn3 eq pad0.25 minface0.2", tuned.withCascades(List.of(Cascade.LBP)).withPadFraction(0.25)
+                .withMinFaceFraction(0.2));
+        m.put("lbp+eyes mn3 eq pad0.25 minface0.2", tuned.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE))
+                .withPadFraction(0.25).withMinFaceFraction(0.2));
+        m.put("lbp mn2 eq pad0.25 minface0.2", tuned.withCascades(List.of(Cascade.LBP)).withPadFraction(0.25)
+                .withMinFaceFraction(0.2).withMinNeighbors(2));
+        FaceDetector.Settings plain = tuned.withEqualize(false).withPadFraction(0.25);
+        m.put("haar_default mn3 pad0.25", plain);
+        m.put("lbp mn3 pad0.25", plain.withCascades(List.of(Cascade.LBP)));
+        m.put("haar_default+eyes mn3 pad0.25", plain.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_EYE)));
+        m.put("lbp+eyes mn3 pad0.25", plain.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE)));
+        m.put("lbp_improved+eyes mn3 pad0.25", plain.withCascades(List.of(Cascade.LBP_IMPROVED, Cascade.HAAR_EYE)));
+        m.put("haar_default+eyes mn3 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.HAAR_DEFAULT,
+                Cascade.HAAR_EYE)).withMinFaceFraction(0.2));
+        m.put("lbp+eyes mn3 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE))
+                .withMinFaceFraction(0.2));
+        m.put("default+lbp+eyes mn3 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.LBP,
+                Cascade.HAAR_EYE)).withMinFaceFraction(0.2));
+        m.put("haar_default+eyes mn2 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.HAAR_DEFAULT,
+                Cascade.HAAR_EYE)).withMinFaceFraction(0.2).withMinNeighbors(2));
+        return m;
+    }
+
+    /** Recall of one configuration on one folder. */
+    public record Result(int images, int withFace, int withSeveral, double medianMs) {
+        public double recall() {
+            return images == 0 ? 0 : (double) withFace / images;
+        }
+
+        public double severalRate() {
+            return images == 0 ? 0 : (double) withSeveral / images;
+        }
+    }
+
+    public static Result measure(FaceDetector detector, List<Mat> images) {
+        int withFace = 0;
+        int several = 0;
+        double[] ms = new double[images.size()];
+        for (int i = 0; i < images.size(); i++) {
+            long t = System.nanoTime();
+            int n = detector.detect(images.get(i)).size();
+            ms[i] = (System.nanoTime() - t) / 1e6;
+            if (n >= 1) {
+                withFace++;
+            }
+            if (n >= 2) {
+                several++;
+            }
+        }
+        Arrays.sort(ms);
+        return new Result(images.size(), withFace, several, ms.length == 0 ? 0 : ms[ms.length / 2]);
+    }
+
+    public static List<Mat> load(Path folder, int sample) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(folder)) {
+            files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png|bmp)"))
+                    .sorted().toList();
+        }
+        List<Mat> images = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += sample) {
+            Mat m = Imgcodecs.imread(files.get(i).toString(), Imgcodecs.IMREAD_COLOR);
+            if (!m.empty()) {
+                images.add(m);
+            }
+        }
+        return images;
+    }
+
+    /**
+     * Webcam-like frames for the speed column: 640x480 mid-grey canvases with one data-set image scaled to 200x200 in
+     * the middle (a face at arm's length), 10 with and 10 without mask.
+     */
+    static List<Mat> liveFrames(List<Mat> with, List<Mat> without) {
+        List<Mat> frames = new ArrayList<>();
+        for (List<Mat> set : List.of(with, without)) {
+            for (int i = 0; i < Math.min(10, set.size()); i++) {
+                Mat frame = new Mat(480, 640, CvType.CV_8UC3, new Scalar(128, 128, 128));
+                Mat roi = frame.submat(new Rect(220, 140, 200, 200));
+                Imgproc.resize(set.get(i), roi, new Size(200, 200));
+                roi.release();
+                frames.add(frame);
+            }
+        }
+        return frames;
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path data = Path.of("../shared/data/face-mask");
+        int sample = 1;
+        List<String> wanted = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data" -> data = Path.of(args[++i]);
+                case "--sample" -> sample = Integer.parseInt(args[++i]);
+                case "--configs" -> wanted = Arrays.stream(args[++i].split(",")).map(String::trim).toList();
+                default -> {
+                    System.err.println("Unknown argument " + args[i]
+                            + "; usage: DetectorRecall [--data DIR] [--sample K] [--configs name,...]");
+                    System.exit(2);
+                }
+            }
+        }
+        Path with = data.resolve("with_mask");
+        Path without = data.resolve("without_mask");
+        if (!Files.isDirectory(with) || !Files.isDirectory(without)) {
+            System.err.println("Face-mask data not found: expected " + with + " and " + without);
+            System.exit(1);
+        }
+        OpenCvNatives.ensureLoaded();
+        List<Mat> withImages = load(with, sample);
+        List<Mat> withoutImages = load(without, sample);
+        System.out.printf(Locale.ROOT, "data: %s, every %d-th image: with_mask %d, without_mask %d; %d CPUs%n", data,
+                sample, withImages.size(), withoutImages.size(), Runtime.getRuntime().availableProcessors());
+        System.out.println();
+        List<Mat> liveFrames = liveFrames(withImages, withoutImages);
+        System.out.println("| config | with_mask recall | without_mask recall | images with >=2 boxes | median ms/image"
+                + " | median ms per 640x480 frame |");
+        System.out.println("|---|---|---|---|---|---|");
+        Map<String, FaceDetector.Settings> all = configs();
+        List<String> names = wanted != null ? wanted : new ArrayList<>(all.keySet());
+        for (String name : names) {
+            FaceDetector.Settings s = all.get(name);
+            if (s == null) {
+                System.err.println("Unknown config '" + name + "'; known: " + all.keySet());
+                System.exit(2);
+            }
+            try (FaceDetector d = new FaceDetector(s)) {
+                d.detect(withImages.get(0)); // warm-up: first call allocates the cascade's scratch buffers
+                Result a = measure(d, withImages);
+                Result b = measure(d, withoutImages);
+                double ms = (a.medianMs() * a.images() + b.medianMs() * b.images()) / (a.images() + b.images());
+                Result live = measure(d, liveFrames);
+                System.out.printf(Locale.ROOT, "| %s | %.1f%% (%d/%d) | %.1f%% (%d/%d) | %.1f%% | %.2f | %.2f |%n", name,
+                        100 * a.recall(), a.withFace(), a.images(), 100 * b.recall(), b.withFace(), b.images(),
+                        100.0 * (a.withSeveral() + b.withSeveral()) / (a.images() + b.images()), ms, live.medianMs());
+            }
+        }
+    }
+}

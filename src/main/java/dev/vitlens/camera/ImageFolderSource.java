@@ -1,0 +1,126 @@
+package dev.vitlens.camera;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.opencv.core.Mat;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/** Cycles through the images of a folder (sorted by name) as a virtual camera at a fixed rate. Unreadable files are skipped. */
+public final class ImageFolderSource implements FrameSource {
+
+    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff");
+
+    private final Path folder;
+    private final double fps;
+    private final boolean loop;
+    private List<Path> images;
+    private int next;
+    private long framesRead;
+    private long startNanos;
+
+    /**
+     * @param fps  frames per second to release; 0 or less for as fast as they decode
+     * @param loop {@code true} to cycle forever, {@code false} to end after the last image
+     */
+    public ImageFolderSource(Path folder, double fps, boolean loop) {
+        this.folder = folder;
+        this.fps = fps;
+        this.loop = loop;
+    }
+
+    @Override
+    public synchronized void open() throws FrameSourceException {
+        if (images != null) {
+            return;
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new FrameSourceException(FrameSourceException.Kind.NOT_FOUND, "Image folder not found: " + folder);
+        }
+        OpenCvNatives.ensureLoaded();
+        List<Path> found;
+        try (Stream<Path> s = Files.list(folder)) {
+            found = s.filter(Files::isRegularFile).filter(ImageFolderSource::hasImageExtension).sorted().toList();
+        } catch (IOException e) {
+            throw new FrameSourceException(FrameSourceException.Kind.UNREADABLE,
+                    "Cannot list image folder " + folder + ": " + e.getMessage());
+        }
+        if (found.isEmpty()) {
+            throw new FrameSourceException(FrameSourceException.Kind.UNREADABLE,
+                    "No images (" + String.join(", ", EXTENSIONS) + ") in folder " + folder);
+        }
+        images = found;
+        next = 0;
+        framesRead = 0;
+        startNanos = System.nanoTime();
+    }
+
+    @Override
+    public Frame read() throws FrameSourceException {
+        Mat m;
+        long index;
+        synchronized (this) {
+            if (images == null) {
+                throw new FrameSourceException(FrameSourceException.Kind.NOT_OPEN, describe() + " is not open");
+            }
+            m = null;
+            int tried = 0;
+            while (m == null) {
+                if (next >= images.size()) {
+                    if (!loop) {
+                        throw new FrameSourceException(FrameSourceException.Kind.END_OF_STREAM,
+                                "End of image folder " + folder.getFileName() + " after " + framesRead + " frames");
+                    }
+                    next = 0;
+                }
+                // Each image is tried at most once per read, so a folder of only broken files fails instead of spinning.
+                if (tried++ >= images.size()) {
+                    throw new FrameSourceException(FrameSourceException.Kind.UNREADABLE,
+                            "No readable image in folder " + folder);
+                }
+                Mat candidate = Imgcodecs.imread(images.get(next++).toString(), Imgcodecs.IMREAD_COLOR);
+                if (candidate.empty()) {
+                    candidate.release();
+                } else {
+                    m = candidate;
+                }
+            }
+            index = framesRead++;
+        }
+        if (fps > 0) {
+            long wait = startNanos + (long) (index * 1e9 / fps) - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        return new Frame(index, System.nanoTime(), m);
+    }
+
+    @Override
+    public synchronized boolean isOpen() {
+        return images != null;
+    }
+
+    @Override
+    public synchronized String describe() {
+        return "folder " + folder.getFileName() + (images == null ? "" : " (" + images.size() + " images")
+                + (images == null ? " (" : ", ") + (fps > 0 ? fps + " fps" : "unpaced") + (loop ? ", loop" : "") + ")";
+    }
+
+    @Override
+    public synchronized void close() {
+        images = null;
+    }
+
+    private static boolean hasImageExtension(Path p) {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return EXTENSIONS.stream().anyMatch(name::endsWith);
+    }
+}

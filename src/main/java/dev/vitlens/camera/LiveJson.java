@@ -1,0 +1,74 @@
+package dev.vitlens.camera;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** JSON lines for headless live runs: one object per frame, e.g. {@code {"frame":3,"faces":[...],"timings_ms":{...}}}. */
+public final class LiveJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private LiveJson() {
+    }
+
+    public static ObjectNode frame(FrameResult r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("frame", r.frameIndex());
+        ArrayNode faces = o.putArray("faces");
+        for (FaceResult f : r.faces()) {
+            ObjectNode face = faces.addObject();
+            ArrayNode box = face.putArray("box");
+            for (int v : f.box().toArray()) {
+                box.add(v);
+            }
+            if (f.label() == null) {
+                face.putNull("label");
+                face.putNull("score");
+            } else {
+                face.put("label", f.label());
+                face.put("score", round(f.score(), 4));
+            }
+            face.put("fallback", f.fallback());
+            face.put("confident", f.confident());
+        }
+        ObjectNode t = o.putObject("timings_ms");
+        t.put("capture_wait", round(r.timings().captureWaitMs(), 3));
+        t.put("detect", round(r.timings().detectMs(), 3));
+        t.put("crop", round(r.timings().cropMs(), 3));
+        t.put("classify", round(r.timings().classifyMs(), 3));
+        t.put("draw", round(r.timings().drawMs(), 3));
+        t.put("latency", round(r.latencyMs(), 3));
+        o.put("fps", round(r.fps(), 2));
+        o.put("dropped_frames", r.droppedFrames());
+        if (r.error() != null) {
+            o.put("error", r.error());
+        }
+        return o;
+    }
+
+    public static String frameLine(FrameResult r) {
+        return write(frame(r));
+    }
+
+    public static String write(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static ObjectNode newObject() {
+        return MAPPER.createObjectNode();
+    }
+
+    static double round(double v, int digits) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return v;
+        }
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.vitlens.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vitlens.catalog.ModelCatalog;
+import dev.vitlens.catalog.ModelFormatException;
+import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.imaging.ImageDecodeException;
+import dev.vitlens.inference.Classifier;
+import dev.vitlens.inference.Classifier.Classification;
+import dev.vitlens.inference.Device;
+import dev.vitlens.inference.InferenceException;
+import dev.vitlens.inference.ModelLoadException;
+import dev.vitlens.inference.Prediction;
+import dev.vitlens.inference.RunnerOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vitlens classify}: top-k labels for image files and folders. */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+        description = "Classify images (files or folders, searched recursively).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every file classified", "1:some files failed (see their \"error\")",
+                "2:usage or model error"})
+public class ClassifyCommand implements Callable<Integer> {
+    public static final String DEFAULT_MODEL = "beit-fashion";
+
+    enum Format { text, json, csv }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, defaultValue = DEFAULT_MODEL, paramLabel = "MODEL_ID|PATH",
+            description = "Model id from `vitlens models`, or a model folder (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = {"-k", "--top"}, defaultValue = "5", description = "Labels per image (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|cuda",
+            converter = DeviceConverter.class, description = "auto tries CUDA then the CPU (default: auto).")
+    Device device;
+
+    @Option(names = "--format", defaultValue = "text", description = "Output: ${COMPLETION-CANDIDATES}.")
+    Format format;
+
+    @Option(names = "--threads", description = "Intra-op threads (default: available processors).")
+    Integer threads;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files or folders.")
+    List<Path> paths;
+
+    /** One output record: a classification or an error. */
+    record Result(Path file, Classification classification, String error) {
+    }
+
+    static final class DeviceConverter implements picocli.CommandLine.ITypeConverter<Device> {
+        @Override
+        public Device convert(String value) {
+            return Device.parse(value);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (k < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-k must be at least 1");
+        }
+        ModelInfo info;
+        try {
+            info = ModelCatalog.standard().resolve(model).require();
+        } catch (ModelFormatException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return Cli.EXIT_USAGE;
+        }
+        RunnerOptions options = RunnerOptions.on(device);
+        if (threads != null) {
+            options = options.withThreads(Math.max(1, threads), 1);
+        }
+        List<ImageFiles.Item> items = ImageFiles.expand(paths);
+        List<Result> results = new ArrayList<>();
+        String deviceId;
+        try (Classifier classifier = Classifier.open(info, options)) {
+            deviceId = classifier.runner().device().id();
+            classifier.runner().fallbackReason().ifPresent(reason ->
+                    err.println("note: CUDA unavailable (" + reason + "); running on the CPU"));
+            err.flush();
+            Progress progress = new Progress(err, items.size());
+            for (ImageFiles.Item item : items) {
+                progress.step(item.path());
+                if (item.error() != null) {
+                    results.add(new Result(item.path(), null, item.error()));
+                    continue;
+                }
+                try {
+                    results.add(new Result(item.path(), classifier.classify(item.path(), k), null));
+                } catch (ImageDecodeException | InferenceException e) {
+                    results.add(new Result(item.path(), null, e.getMessage()));
+                }
+            }
+            progress.done();
+        } catch (ModelLoadException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return Cli.EXIT_USAGE;
+        }
+        switch (format) {
+            case json -> out.println(json(results, info.id(), deviceId));
+            case csv -> csv(out, results, info.id(), deviceId);
+            default -> text(out, results);
+        }
+        out.flush();
+        if (items.isEmpty()) {
+            err.println("warning: no image files found in " + paths);
+            err.flush();
+        }
+        return results.stream().anyMatch(r -> r.error() != null) ? Cli.EXIT_SOME_FAILED : 0;
+    }
+
+    static String json(List<Result> results, String modelId, String deviceId) throws Exception {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ArrayNode array = mapper.createArrayNode();
+        for (Result r : results) {
+            ObjectNode o = array.addObject();
+            o.put("file", r.file().toString());
+            if (r.error() != null) {
+                o.put("error", r.error());
+                continue;
+            }
+            o.put("model", modelId);
+            o.put("device", deviceId);
+            ArrayNode top = o.putArray("top");
+            for (Prediction p : r.classification().top()) {
+                top.addObject().put("label", p.label()).put("index", p.index()).put("score", p.score());
+            }
+            Classifier.Timings t = r.classification().timings();
+            o.putObject("timings_ms").put("decode", round(t.decodeMs())).put("preprocess", round(t.preprocessMs()))
+                    .put("inference", round(t.inferenceMs()));
+        }
+        return mapper.writeValueAsString(array);
+    }
+
+    /** One row per (file, rank); a failed file is one row with the error column set. */
+    static void csv(PrintWriter out, List<Result> results, String modelId, String deviceId) {
+        out.println("file,model,device,rank,label,index,score,decode_ms,preprocess_ms,inference_ms,error");
+        for (Result r : results) {
+            if (r.error() != null) {
+                out.println(String.join(",", csvField(r.file().toString()), csvField(modelId), deviceId,
+                        "", "", "", "", "", "", "", csvField(r.error())));
+                continue;
+            }
+            Classifier.Timings t = r.classification().timings();
+            int rank = 1;
+            for (Prediction p : r.classification().top()) {
+                out.println(String.join(",", csvField(r.file().toString()), csvField(modelId), deviceId,
+                        String.valueOf(rank++), csvField(p.label()), String.valueOf(p.index()),
+                        String.valueOf(p.score()), fmt(t.decodeMs()), fmt(t.preprocessMs()), fmt(t.inferenceMs()),
+                        ""));
+            }
+        }
+    }
+
+    static void text(PrintWriter out, List<Result> results) {
+        for (Result r : results) {
+            if (r.error() != null) {
+                out.println(r.file() + ": error: " + r.error());
+                continue;
+            }
+            StringBuilder sb = new StringBuilder(r.file().toString()).append(':');
+            for (Prediction p : r.classification().top()) {
+                sb.append(String.format(Locale.ROOT, "  %s %.1f%%", p.label(), p.score() * 100));
+            }
+            out.println(sb);
+        }
+    }
+
+    static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 1000) / 1000.0;
+    }
+
+    private static String fmt(double ms) {
+        return String.format(Locale.ROOT, "%.3f", ms);
+    }
+
+    /** A one-line progress bar on stderr, shown only for more than a few files in an interactive session. */
+    static final class Progress {
+        private final PrintWriter err;
+        private final int total;
+        private final boolean enabled;
+        private int done;
+
+        Progress(PrintWriter err, int total) {
+            this.err = err;
+            this.total = total;
+            this.enabled = total > 3 && System.console() != null;
+        }
+
+        void step(Path file) {
+            if (!enabled) {
+                return;
+            }
+            int width = 30;
+            int filled = total == 0 ? width : done * width / total;
+            String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+            if (name.length() > 40) {
+                name = "..." + name.substring(name.length() - 37);
+            }
+            err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + (done + 1) + "/" + total
+                    + " " + name + "\u001b[K");
+            err.flush();
+            done++;
+        }
+
+        void done() {
+            if (enabled) {
+                err.print("\r\u001b[K");
+                err.flush();
+            }
+        }
+    }
+}

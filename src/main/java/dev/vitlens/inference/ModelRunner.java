@@ -1,0 +1,398 @@
+package dev.vitlens.inference;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import dev.vitlens.catalog.ModelInfo;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A loaded model ready to run on the device chosen at open time.
+ * <p>
+ * Loading goes through DJL ({@link Criteria} -> {@link ZooModel} on the "OnnxRuntime" engine). Running uses the
+ * ONNX Runtime session DJL created, through the ORT Java API, because DJL cannot express two things we need:
+ * requesting a subset of outputs ({@code logits} alone skips copying attention maps; explanations ask for
+ * {@code attentions.*}), and CUDA with a diagnosable CPU fallback (DJL reports only "model cannot be loaded").
+ * Our {@link SessionOptions} (threads, all graph optimisations, CUDA) are handed to DJL's OrtModel through its
+ * {@code sessionOptions} option. Thread-safe: ORT sessions allow concurrent {@code run} calls.
+ */
+public final class ModelRunner implements AutoCloseable {
+    public static final String LOGITS = ModelInfo.LOGITS_NAME;
+    public static final String INPUT = ModelInfo.INPUT_NAME;
+
+    private final ModelInfo info;
+    private final OrtEnvironment env;
+    private final ZooModel<NDList, NDList> djlModel;
+    private final OrtSession session;
+    private final boolean ownsSession;
+    private final SessionOptions sessionOptions;
+    private final Device device;
+    private final String fallbackReason;
+    private final List<String> attentionOutputs;
+
+    /** One output tensor: its shape and data in C order. */
+    public record Tensor(long[] shape, float[] data) {
+    }
+
+    /**
+     * Logits and, when requested, attentions as {@code [batch][layer][head][T][T]}. {@code logits} is null for a
+     * model without classification head (a backbone), whose attentions still give rollout maps.
+     */
+    public record Output(float[][] logits, float[][][][][] attentions) {
+        public boolean hasAttentions() {
+            return attentions != null;
+        }
+    }
+
+    private ModelRunner(ModelInfo info, OrtEnvironment env, ZooModel<NDList, NDList> djlModel, OrtSession session,
+                        boolean ownsSession, SessionOptions options, Device device, String fallbackReason) {
+        this.info = info;
+        this.env = env;
+        this.djlModel = djlModel;
+        this.session = session;
+        this.ownsSession = ownsSession;
+        this.sessionOptions = options;
+        this.device = device;
+        this.fallbackReason = fallbackReason;
+        List<String> att = new ArrayList<>();
+        Set<String> names = session.getOutputNames();
+        for (int i = 0; names.contains("attentions." + i); i++) {
+            att.add("attentions." + i);
+        }
+        this.attentionOutputs = List.copyOf(att);
+    }
+
+    /**
+     * Loads a model. {@code AUTO} tries CUDA first and falls back to the CPU, keeping the reason;
+     * {@code CUDA} throws a {@link ModelLoadException} with the reason instead.
+     */
+    public static ModelRunner open(ModelInfo info, RunnerOptions options) throws ModelLoadException {
+        OrtNatives.prepare();
+        OrtEnvironment env = sharedEnvironment();
+        String fallback = null;
+        if (options.device() != Device.CPU) {
+            SessionOptions cuda = null;
+            try {
+                // Probe the CUDA provider's dependencies first: a missing CUDA library then gives a precise reason
+                // and ORT does not log a multi-line error for a fallback that is expected on CPU-only machines.
+                Optional<String> missing = CudaProbe.missingLibraries();
+                if (missing.isPresent()) {
+                    throw new ModelLoadException(missing.get());
+                }
+                cuda = baseOptions(options);
+                cuda.addCUDA(0);
+                return load(info, env, cuda, Device.CUDA, null);
+            } catch (OrtException | LinkageError | ModelLoadException e) {
+                close(cuda);
+                fallback = CudaFailures.reason(e);
+                if (options.device() == Device.CUDA) {
+                    throw new ModelLoadException("CUDA requested but unavailable: " + fallback, e);
+                }
+            }
+        }
+        SessionOptions cpu = null;
+        try {
+            cpu = baseOptions(options);
+            return load(info, env, cpu, Device.CPU, fallback);
+        } catch (OrtException e) {
+            close(cpu);
+            throw new ModelLoadException("cannot configure ONNX Runtime: " + e.getMessage(), e);
+        } catch (ModelLoadException e) {
+            close(cpu);
+            throw e;
+        }
+    }
+
+    /**
+     * The process-wide OrtEnvironment. DJL's OrtEngine creates it (with its threading options) and fails if one
+     * exists already, so every caller, tests included, must get it here rather than from
+     * {@code OrtEnvironment.getEnvironment()} directly.
+     */
+    public static OrtEnvironment sharedEnvironment() throws ModelLoadException {
+        OrtNatives.prepare(); // before any ORT class initialises, whoever calls first
+        try {
+            ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("OnnxRuntime");
+            if (CudaProbe.missingLibraries().isPresent()) {
+                presetCpuDefault(engine);
+            }
+            return OrtEnvironment.getEnvironment();
+        } catch (RuntimeException | LinkageError e) {
+            throw new ModelLoadException("cannot start ONNX Runtime: " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * DJL computes its default device by asking ORT for CUDA, which makes ORT log a multi-line error on machines
+     * without CUDA libraries. When our probe already knows CUDA is missing, preset DJL's (private, lazily set)
+     * default device to the CPU so that probe never runs.
+     */
+    private static void presetCpuDefault(ai.djl.engine.Engine engine) {
+        try {
+            Field f = ai.djl.engine.Engine.class.getDeclaredField("defaultDevice");
+            f.setAccessible(true);
+            if (f.get(engine) == null) {
+                f.set(engine, ai.djl.Device.cpu());
+            }
+        } catch (ReflectiveOperationException | RuntimeException ignored) {
+            // only cosmetic: DJL will probe CUDA and log ORT's error once
+        }
+    }
+
+    private static SessionOptions baseOptions(RunnerOptions options) throws OrtException {
+        SessionOptions so = new SessionOptions();
+        so.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+        so.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
+        so.setIntraOpNumThreads(options.intraOpThreads());
+        so.setInterOpNumThreads(options.interOpThreads());
+        return so;
+    }
+
+    private static ModelRunner load(ModelInfo info, OrtEnvironment env, SessionOptions so, Device device,
+                                    String fallback) throws ModelLoadException {
+        ZooModel<NDList, NDList> model;
+        try {
+            Map<String, Object> djlOptions = new HashMap<>();
+            djlOptions.put("sessionOptions", so);
+            model = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optEngine("OnnxRuntime")
+                    // Without an explicit device DJL probes CUDA itself, logging ORT errors on CPU-only machines;
+                    // the device really used is decided by the SessionOptions passed below.
+                    .optDevice(ai.djl.Device.cpu())
+                    .optModelPath(info.dir())
+                    .optModelName("model")
+                    .optTranslator(new NoopTranslator())
+                    .optOptions(stringOptions(djlOptions))
+                    .build()
+                    .loadModel();
+        } catch (MalformedModelException | ModelNotFoundException | IOException | RuntimeException e) {
+            throw new ModelLoadException("cannot load " + info.modelFile() + ": " + rootMessage(e), e);
+        }
+        Optional<OrtSession> shared = sessionOf(model);
+        if (shared.isPresent()) {
+            return new ModelRunner(info, env, model, shared.get(), false, so, device, fallback);
+        }
+        // DJL's internals changed: create the session ourselves rather than fail.
+        model.close();
+        try {
+            OrtSession session = env.createSession(info.modelFile().toString(), so);
+            return new ModelRunner(info, env, null, session, true, so, device, fallback);
+        } catch (OrtException e) {
+            throw new ModelLoadException("cannot load " + info.modelFile() + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * DJL's OrtModel accepts a ready {@link SessionOptions} object under "sessionOptions", but Criteria's option
+     * map is typed {@code Map<String,String>}; the value passes through untouched (generics are erased).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Map<String, String> stringOptions(Map<String, Object> options) {
+        return (Map) options;
+    }
+
+    /** The session inside DJL's OrtSymbolBlock (private field; no public accessor in DJL 0.38). */
+    private static Optional<OrtSession> sessionOf(ZooModel<NDList, NDList> model) {
+        try {
+            Object block = model.getBlock();
+            Field f = block.getClass().getDeclaredField("session");
+            f.setAccessible(true);
+            return Optional.ofNullable((OrtSession) f.get(block));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public ModelInfo model() {
+        return info;
+    }
+
+    /** The device actually used. */
+    public Device device() {
+        return device;
+    }
+
+    /** Why CUDA was not used when {@code auto} was requested (empty when CUDA works or CPU was asked for). */
+    public Optional<String> fallbackReason() {
+        return Optional.ofNullable(fallbackReason);
+    }
+
+    /** Names of the graph's attention outputs, {@code attentions.0..L-1} (empty if it exports none). */
+    public List<String> attentionOutputs() {
+        return attentionOutputs;
+    }
+
+    public Set<String> outputNames() {
+        return session.getOutputNames();
+    }
+
+    /**
+     * Runs the graph on {@code batch} images and returns only the requested outputs.
+     *
+     * @param pixelValues {@code batch * 3 * H * W} floats from position to limit; direct buffers are used in place
+     */
+    public Map<String, Tensor> run(FloatBuffer pixelValues, int batch, Collection<String> outputs)
+            throws InferenceException {
+        long[] shape = {batch, 3, info.inputHeight(), info.inputWidth()};
+        long expected = batch * 3L * info.inputHeight() * info.inputWidth();
+        if (pixelValues.remaining() != expected) {
+            throw new InferenceException("expected " + expected + " input values for " + batch + " image(s) of "
+                    + info.inputWidth() + "x" + info.inputHeight() + ", got " + pixelValues.remaining(), null);
+        }
+        Set<String> requested = new LinkedHashSet<>(outputs);
+        for (String name : requested) {
+            if (!session.getOutputNames().contains(name)) {
+                throw new InferenceException("model " + info.id() + " has no output \"" + name + "\"", null);
+            }
+        }
+        try (OnnxTensor input = OnnxTensor.createTensor(env, pixelValues.duplicate(), shape);
+             OrtSession.Result result = session.run(Map.of(INPUT, input), requested)) {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (String name : requested) {
+                OnnxValue value = result.get(name).orElseThrow();
+                if (!(value instanceof OnnxTensor tensor)) {
+                    throw new InferenceException("output \"" + name + "\" is not a tensor", null);
+                }
+                FloatBuffer fb = tensor.getFloatBuffer();
+                if (fb == null) {
+                    throw new InferenceException("output \"" + name + "\" is not float32", null);
+                }
+                float[] data = new float[fb.remaining()];
+                fb.get(data);
+                out.put(name, new Tensor(tensor.getInfo().getShape(), data));
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new InferenceException("inference failed: " + rootMessage(e), e);
+        }
+    }
+
+    /** Logits {@code [batch][labels]} only. */
+    public float[][] logits(FloatBuffer pixelValues, int batch) throws InferenceException {
+        return split(run(pixelValues, batch, List.of(LOGITS)).get(LOGITS), batch);
+    }
+
+    /**
+     * Logits (null for a backbone) plus, if {@code withAttentions} and the graph exports them, attentions per image.
+     */
+    public Output run(FloatBuffer pixelValues, int batch, boolean withAttentions) throws InferenceException {
+        List<String> names = new ArrayList<>();
+        boolean classifier = info.hasClassifier();
+        if (classifier) {
+            names.add(LOGITS);
+        }
+        boolean attentions = withAttentions && !attentionOutputs.isEmpty();
+        if (attentions) {
+            names.addAll(attentionOutputs);
+        }
+        if (names.isEmpty()) {
+            throw new InferenceException("model " + info.id() + " has no classification head and no attention"
+                    + " outputs: nothing to compute (use its embedding instead)", null);
+        }
+        Map<String, Tensor> out = run(pixelValues, batch, names);
+        float[][] logits = classifier ? split(out.get(LOGITS), batch) : null;
+        if (!attentions) {
+            return new Output(logits, null);
+        }
+        int layers = attentionOutputs.size();
+        float[][][][][] att = new float[batch][layers][][][];
+        for (int l = 0; l < layers; l++) {
+            Tensor t = out.get(attentionOutputs.get(l));
+            int heads = (int) t.shape()[1];
+            int tokens = (int) t.shape()[2];
+            for (int b = 0; b < batch; b++) {
+                float[][][] layer = new float[heads][tokens][tokens];
+                int base = b * heads * tokens * tokens;
+                for (int h = 0; h < heads; h++) {
+                    for (int i = 0; i < tokens; i++) {
+                        System.arraycopy(t.data(), base + (h * tokens + i) * tokens, layer[h][i], 0, tokens);
+                    }
+                }
+                att[b][l] = layer;
+            }
+        }
+        return new Output(logits, att);
+    }
+
+    /** Logits for images given as separate CHW arrays (e.g. occlusion batches). */
+    public float[][] logits(float[][] inputsCHW) throws InferenceException {
+        int per = 3 * info.inputHeight() * info.inputWidth();
+        FloatBuffer buffer = ByteBuffer.allocateDirect(inputsCHW.length * per * Float.BYTES)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (float[] image : inputsCHW) {
+            if (image.length != per) {
+                throw new InferenceException("each input must have " + per + " values, got " + image.length, null);
+            }
+            buffer.put(image);
+        }
+        buffer.flip();
+        return logits(buffer, inputsCHW.length);
+    }
+
+    private static float[][] split(Tensor t, int batch) {
+        int per = t.data().length / Math.max(batch, 1);
+        float[][] out = new float[batch][per];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(t.data(), b * per, out[b], 0, per);
+        }
+        return out;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        String message = e.getMessage();
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        return message == null ? e.toString() : message.strip();
+    }
+
+    private static void close(SessionOptions so) {
+        if (so != null) {
+            try {
+                so.close();
+            } catch (RuntimeException ignored) {
+                // already closed
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (djlModel != null) {
+            djlModel.close(); // closes the session DJL created
+        } else if (ownsSession) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // closing anyway
+            }
+        }
+        close(sessionOptions);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.vitlens.ui;
+
+import atlantafx.base.theme.Styles;
+import dev.vitlens.ui.viewmodel.ColormapChoice;
+import dev.vitlens.ui.viewmodel.ExplainMethod;
+import dev.vitlens.ui.viewmodel.ExplorerViewModel;
+import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
+import javafx.beans.binding.Bindings;
+import javafx.collections.FXCollections;
+import javafx.geometry.Insets;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Separator;
+import javafx.scene.control.Slider;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import java.util.Locale;
+
+/** Heatmap display controls and the attention explorer (method, layer, head, query, discard ratio). */
+public final class ExplorerPanel extends VBox {
+
+    public ExplorerPanel(WorkbenchViewModel viewModel) {
+        getStyleClass().add("explorer-panel");
+        setSpacing(8);
+        ExplorerViewModel explorer = viewModel.explorer();
+
+        Label overlayTitle = new Label("Overlay");
+        overlayTitle.getStyleClass().add(Styles.TITLE_4);
+        CheckBox heatmap = new CheckBox("Heatmap (H)");
+        heatmap.setId("heatmapToggle");
+        heatmap.selectedProperty().bindBidirectional(viewModel.heatmapVisibleProperty());
+        CheckBox grid = new CheckBox("Patch grid (G)");
+        grid.setId("gridToggle");
+        grid.selectedProperty().bindBidirectional(viewModel.gridVisibleProperty());
+        Slider opacity = new Slider(0, 1, viewModel.heatmapOpacityProperty().get());
+        opacity.setId("opacity");
+        opacity.valueProperty().bindBidirectional(viewModel.heatmapOpacityProperty());
+        opacity.disableProperty().bind(viewModel.heatmapVisibleProperty().not());
+        ComboBox<ColormapChoice> colormap = new ComboBox<>(FXCollections.observableArrayList(ColormapChoice.values()));
+        colormap.setId("colormap");
+        colormap.valueProperty().bindBidirectional(viewModel.colormapProperty());
+
+        GridPane overlay = form();
+        overlay.addRow(0, heatmap, grid);
+        overlay.addRow(1, new Label("Opacity"), opacity);
+        overlay.addRow(2, new Label("Colormap"), colormap);
+
+        Label explorerTitle = new Label("Attention explorer");
+        explorerTitle.getStyleClass().add(Styles.TITLE_4);
+        ComboBox<ExplainMethod> method = new ComboBox<>(explorer.methods());
+        method.setId("method");
+        method.valueProperty().bindBidirectional(explorer.methodProperty());
+
+        Slider layer = new Slider(0, 0, 0);
+        layer.setId("layer");
+        layer.setMajorTickUnit(1);
+        layer.setMinorTickCount(0);
+        layer.setSnapToTicks(true);
+        layer.setShowTickMarks(true);
+        layer.maxProperty().bind(explorer.layerCountProperty().subtract(1));
+        layer.setValue(explorer.layerProperty().get());
+        // Commit whole layers only, and only when the value settles (not on every pixel of a drag).
+        layer.valueProperty().addListener((obs, old, now) -> {
+            int snapped = (int) Math.round(now.doubleValue());
+            if (!layer.isValueChanging() && snapped != explorer.layerProperty().get()) {
+                explorer.layerProperty().set(snapped);
+            }
+        });
+        layer.valueChangingProperty().addListener((obs, was, now) -> {
+            if (!now) {
+                explorer.layerProperty().set((int) Math.round(layer.getValue()));
+            }
+        });
+        explorer.layerProperty().addListener((obs, old, now) -> layer.setValue(now.intValue()));
+        Label layerValue = new Label();
+        layerValue.textProperty().bind(Bindings.createStringBinding(() -> String.format(Locale.ROOT, "%d / %d",
+                explorer.layerProperty().get() + 1, explorer.layerCountProperty().get()),
+                explorer.layerProperty(), explorer.layerCountProperty()));
+
+        ComboBox<?> head = bound(new ComboBox<>(explorer.headChoices()), explorer.headProperty());
+        head.setId("head");
+        ComboBox<?> query = bound(new ComboBox<>(explorer.queryChoices()), explorer.queryProperty());
+        query.setId("query");
+
+        Slider discard = new Slider(0, 0.99, explorer.discardRatioProperty().get());
+        discard.setId("discard");
+        discard.valueChangingProperty().addListener((obs, was, now) -> {
+            if (!now) {
+                explorer.discardRatioProperty().set(discard.getValue());
+            }
+        });
+        discard.valueProperty().addListener((obs, old, now) -> {
+            if (!discard.isValueChanging()) {
+                explorer.discardRatioProperty().set(now.doubleValue());
+            }
+        });
+        explorer.discardRatioProperty().addListener((obs, old, now) -> discard.setValue(now.doubleValue()));
+        Label discardValue = new Label();
+        discardValue.textProperty().bind(discard.valueProperty().asString(Locale.ROOT, "%.2f"));
+        discard.disableProperty().bind(explorer.methodProperty().isNotEqualTo(ExplainMethod.ROLLOUT));
+        head.disableProperty().bind(explorer.methodProperty().isEqualTo(ExplainMethod.OCCLUSION));
+        query.disableProperty().bind(explorer.methodProperty().isEqualTo(ExplainMethod.OCCLUSION));
+        layer.disableProperty().bind(explorer.methodProperty().isEqualTo(ExplainMethod.OCCLUSION));
+
+        GridPane form = form();
+        form.addRow(0, new Label("Method"), method);
+        form.addRow(1, new Label("Layer"), layer, layerValue);
+        form.addRow(2, new Label("Heads"), head);
+        form.addRow(3, new Label("Query"), query);
+        form.addRow(4, new Label("Discard"), discard, discardValue);
+
+        Label description = new Label();
+        description.setId("heatmapDescription");
+        description.setWrapText(true);
+        description.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+        description.textProperty().bind(viewModel.heatmapDescriptionProperty());
+        Label hint = new Label("Click a patch to see what it attends to.");
+        hint.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+        hint.setWrapText(true);
+
+        disableProperty().bind(viewModel.imageProperty().isNull());
+        getChildren().addAll(overlayTitle, overlay, new Separator(), explorerTitle, form, description, hint);
+        setPadding(new Insets(0));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ComboBox<?> bound(ComboBox box, javafx.beans.property.Property property) {
+        box.valueProperty().bindBidirectional(property);
+        box.setMaxWidth(Double.MAX_VALUE);
+        return box;
+    }
+
+    private static GridPane form() {
+        GridPane grid = new GridPane();
+        grid.setHgap(8);
+        grid.setVgap(6);
+        javafx.scene.layout.ColumnConstraints labels = new javafx.scene.layout.ColumnConstraints();
+        labels.setMinWidth(70);
+        javafx.scene.layout.ColumnConstraints controls = new javafx.scene.layout.ColumnConstraints();
+        controls.setHgrow(Priority.ALWAYS);
+        controls.setFillWidth(true);
+        grid.getColumnConstraints().addAll(labels, controls);
+        return grid;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.vitlens.ui;
+
+import dev.vitlens.ui.viewmodel.PatchPosition;
+import dev.vitlens.ui.viewmodel.QueryChoice;
+import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
+import javafx.beans.Observable;
+import javafx.geometry.Point2D;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.image.Image;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+
+/**
+ * The image with its heatmap, patch grid, hovered patch and query patch, drawn on a canvas. The image is scaled
+ * without smoothing so 28x28 inputs show crisp pixels and patches; it only draws what the view-model holds.
+ */
+public final class ImageCanvas extends Region {
+
+    private final WorkbenchViewModel viewModel;
+    private final Canvas canvas = new Canvas();
+    private double panX;
+    private double panY;
+    private double dragStartX;
+    private double dragStartY;
+    private boolean dragged;
+
+    public ImageCanvas(WorkbenchViewModel viewModel) {
+        this.viewModel = viewModel;
+        getStyleClass().add("image-canvas");
+        getChildren().add(canvas);
+        setMinSize(200, 200);
+        for (Observable o : new Observable[] {viewModel.imageProperty(), viewModel.heatmapImageProperty(),
+                viewModel.heatmapVisibleProperty(), viewModel.heatmapOpacityProperty(), viewModel.gridVisibleProperty(),
+                viewModel.gridRowsProperty(), viewModel.gridColumnsProperty(), viewModel.hoveredPatchProperty(),
+                viewModel.explorer().queryProperty(), viewModel.zoomProperty(), widthProperty(), heightProperty()}) {
+            o.addListener(obs -> draw());
+        }
+        viewModel.zoomProperty().addListener((obs, old, now) -> {
+            if (now.doubleValue() == 1.0) {
+                panX = 0;
+                panY = 0;
+            }
+        });
+        viewModel.imageProperty().addListener((obs, old, now) -> {
+            if (old == null || now == null || old.getWidth() != now.getWidth() || old.getHeight() != now.getHeight()) {
+                panX = 0;
+                panY = 0;
+            }
+        });
+        canvas.setOnMouseMoved(e -> viewModel.hoveredPatchProperty().set(patchAt(e.getX(), e.getY())));
+        canvas.setOnMouseExited(e -> viewModel.hoveredPatchProperty().set(null));
+        canvas.setOnMousePressed(e -> {
+            dragStartX = e.getX();
+            dragStartY = e.getY();
+            dragged = false;
+        });
+        canvas.setOnMouseDragged(this::pan);
+        canvas.setOnMouseClicked(e -> {
+            if (e.getButton() == MouseButton.PRIMARY && !dragged) {
+                PatchPosition patch = patchAt(e.getX(), e.getY());
+                if (patch != null) {
+                    viewModel.selectPatch(patch);
+                }
+            }
+        });
+        canvas.setOnScroll(this::zoomByWheel);
+    }
+
+    private void pan(MouseEvent e) {
+        double dx = e.getX() - dragStartX;
+        double dy = e.getY() - dragStartY;
+        if (Math.abs(dx) + Math.abs(dy) > 3 || dragged) {
+            dragged = true;
+            panX += dx;
+            panY += dy;
+            dragStartX = e.getX();
+            dragStartY = e.getY();
+            draw();
+        }
+    }
+
+    private void zoomByWheel(ScrollEvent e) {
+        if (e.getDeltaY() > 0) {
+            viewModel.zoomIn();
+        } else if (e.getDeltaY() < 0) {
+            viewModel.zoomOut();
+        }
+    }
+
+    @Override
+    protected void layoutChildren() {
+        canvas.setWidth(getWidth());
+        canvas.setHeight(getHeight());
+        draw();
+    }
+
+    /** Scale from image pixels to screen: fit to the area, times the zoom. */
+    private double scale(Image image) {
+        double fit = Math.min((getWidth() - 16) / image.getWidth(), (getHeight() - 16) / image.getHeight());
+        return Math.max(0.01, fit) * viewModel.zoomProperty().get();
+    }
+
+    private Point2D origin(Image image, double scale) {
+        return new Point2D((getWidth() - image.getWidth() * scale) / 2 + panX,
+                (getHeight() - image.getHeight() * scale) / 2 + panY);
+    }
+
+    /** The patch under a canvas point, or null outside the image or without a grid. */
+    PatchPosition patchAt(double x, double y) {
+        Image image = viewModel.imageProperty().get();
+        int rows = viewModel.gridRowsProperty().get();
+        int cols = viewModel.gridColumnsProperty().get();
+        if (image == null || rows == 0 || cols == 0) {
+            return null;
+        }
+        double scale = scale(image);
+        Point2D origin = origin(image, scale);
+        double u = (x - origin.getX()) / (image.getWidth() * scale);
+        double v = (y - origin.getY()) / (image.getHeight() * scale);
+        if (u < 0 || v < 0 || u >= 1 || v >= 1) {
+            return null;
+        }
+        return new PatchPosition((int) (v * rows), (int) (u * cols));
+    }
+
+    /** Canvas coordinates of the centre of a patch (used by tests to click a patch as a user would). */
+    public Point2D patchCenter(PatchPosition patch) {
+        Image image = viewModel.imageProperty().get();
+        double scale = scale(image);
+        Point2D origin = origin(image, scale);
+        double cellW = image.getWidth() * scale / viewModel.gridColumnsProperty().get();
+        double cellH = image.getHeight() * scale / viewModel.gridRowsProperty().get();
+        return new Point2D(origin.getX() + (patch.col() + 0.5) * cellW, origin.getY() + (patch.row() + 0.5) * cellH);
+    }
+
+    private void draw() {
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        g.setGlobalAlpha(1);
+        g.clearRect(0, 0, canvas.getWidth(), canvas.getHeight());
+        Image image = viewModel.imageProperty().get();
+        if (image == null) {
+            return;
+        }
+        double scale = scale(image);
+        Point2D o = origin(image, scale);
+        double w = image.getWidth() * scale;
+        double h = image.getHeight() * scale;
+        g.setImageSmoothing(false);
+        g.drawImage(image, o.getX(), o.getY(), w, h);
+        Image heat = viewModel.heatmapImageProperty().get();
+        if (heat != null && viewModel.heatmapVisibleProperty().get()) {
+            g.setImageSmoothing(true);
+            g.setGlobalAlpha(viewModel.heatmapOpacityProperty().get());
+            g.drawImage(heat, o.getX(), o.getY(), w, h);
+            g.setGlobalAlpha(1);
+        }
+        int rows = viewModel.gridRowsProperty().get();
+        int cols = viewModel.gridColumnsProperty().get();
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        double cellW = w / cols;
+        double cellH = h / rows;
+        if (viewModel.gridVisibleProperty().get()) {
+            g.setStroke(Color.rgb(255, 255, 255, 0.45));
+            g.setLineWidth(1);
+            for (int c = 0; c <= cols; c++) {
+                double x = Math.round(o.getX() + c * cellW) + 0.5;
+                g.strokeLine(x, o.getY(), x, o.getY() + h);
+            }
+            for (int r = 0; r <= rows; r++) {
+                double y = Math.round(o.getY() + r * cellH) + 0.5;
+                g.strokeLine(o.getX(), y, o.getX() + w, y);
+            }
+        }
+        QueryChoice query = viewModel.explorer().queryProperty().get();
+        if (query != null && query.kind() == QueryChoice.Kind.PATCH) {
+            g.setStroke(Color.web("#ff3b30"));
+            g.setLineWidth(3);
+            g.strokeRect(o.getX() + query.col() * cellW, o.getY() + query.row() * cellH, cellW, cellH);
+        }
+        PatchPosition hovered = viewModel.hoveredPatchProperty().get();
+        if (hovered != null) {
+            g.setFill(Color.rgb(255, 255, 255, 0.18));
+            g.fillRect(o.getX() + hovered.col() * cellW, o.getY() + hovered.row() * cellH, cellW, cellH);
+            g.setStroke(Color.rgb(255, 214, 10, 0.95));
+            g.setLineWidth(2);
+            g.strokeRect(o.getX() + hovered.col() * cellW, o.getY() + hovered.row() * cellH, cellW, cellH);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.vitlens.ui;
+
+import atlantafx.base.theme.Styles;
+import dev.vitlens.ui.viewmodel.Prediction;
+import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import java.util.Locale;
+
+/** Top-k labels as horizontal bars with percentages, then the timing line and the device. */
+public final class ResultsPanel extends VBox {
+
+    private final GridPane bars = new GridPane();
+
+    public ResultsPanel(WorkbenchViewModel viewModel) {
+        getStyleClass().add("results-panel");
+        setSpacing(8);
+        Label title = new Label("Prediction");
+        title.getStyleClass().add(Styles.TITLE_4);
+        bars.getStyleClass().add("prediction-bars");
+        bars.setHgap(8);
+        bars.setVgap(6);
+
+        Label timings = new Label();
+        timings.setId("timings");
+        timings.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
+        timings.setWrapText(true);
+        timings.textProperty().bind(viewModel.timingsProperty());
+
+        Label device = new Label();
+        device.setId("device");
+        device.getStyleClass().add(Styles.TEXT_SMALL);
+        device.textProperty().bind(viewModel.deviceProperty().map(d -> d.isEmpty() ? "" : "Device: " + d));
+        Tooltip deviceTip = new Tooltip();
+        deviceTip.textProperty().bind(viewModel.deviceNoteProperty());
+        viewModel.deviceNoteProperty().addListener((obs, old, now) ->
+                device.setTooltip(now == null || now.isEmpty() ? null : deviceTip));
+
+        viewModel.predictions().addListener((ListChangeListener<Prediction>) change -> rebuild(viewModel));
+        rebuild(viewModel);
+        getChildren().addAll(title, bars, timings, device);
+    }
+
+    private void rebuild(WorkbenchViewModel viewModel) {
+        bars.getChildren().clear();
+        int row = 0;
+        for (Prediction p : viewModel.predictions()) {
+            Label label = new Label(p.label());
+            label.getStyleClass().add(row == 0 ? "top1-label" : "prediction-label");
+            if (row == 0) {
+                label.setId("top1");
+                label.getStyleClass().add(Styles.TEXT_BOLD);
+            }
+            label.setMinWidth(90);
+            ProgressBar bar = new ProgressBar(p.probability());
+            bar.setMaxWidth(Double.MAX_VALUE);
+            bar.getStyleClass().add(row == 0 ? Styles.SUCCESS : "prediction-bar");
+            GridPane.setHgrow(bar, Priority.ALWAYS);
+            Label percent = new Label(String.format(Locale.ROOT, "%.1f%%", p.probability() * 100));
+            percent.setMinWidth(52);
+            percent.setAlignment(Pos.CENTER_RIGHT);
+            percent.getStyleClass().add(Styles.TEXT_SMALL);
+            bars.addRow(row++, label, bar, percent);
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package dev.vitlens.ui;
+
+import atlantafx.base.theme.Styles;
+import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
+import javafx.application.Platform;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBoxBase;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.Slider;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import javafx.util.Duration;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** The main window's content: menus, toolbar, image tab (image, gallery, results, explorer) and the live tab. */
+public final class WorkbenchView extends StackPane {
+
+    private final WorkbenchViewModel viewModel;
+    private final ModelPicker modelPicker;
+    private final ImageCanvas imageCanvas;
+    private final Menu recentMenu = new Menu("Open _Recent");
+    private final Consumer<Boolean> themeSwitcher;
+
+    public WorkbenchView(WorkbenchViewModel viewModel, Consumer<Boolean> themeSwitcher) {
+        this.viewModel = viewModel;
+        this.themeSwitcher = themeSwitcher;
+        getStyleClass().add("workbench");
+        modelPicker = new ModelPicker(viewModel);
+        imageCanvas = new ImageCanvas(viewModel);
+        imageCanvas.setId("imageCanvas");
+
+        BorderPane layout = new BorderPane();
+        layout.setTop(new VBox(menuBar(), toolBar()));
+        layout.setCenter(tabs());
+        layout.setBottom(statusBar());
+        NotificationLayer notifications = new NotificationLayer(viewModel.notices(), Duration.seconds(6));
+        notifications.setId("notifications");
+        StackPane.setAlignment(notifications, Pos.TOP_RIGHT);
+        getChildren().addAll(layout, notifications);
+        setUpDragAndDrop();
+        viewModel.recentFiles().addListener((ListChangeListener<Path>) c -> rebuildRecent());
+        rebuildRecent();
+    }
+
+    public ImageCanvas imageCanvas() {
+        return imageCanvas;
+    }
+
+    /** Keys without modifiers (G, H, arrows) act unless a control that needs them has the focus. */
+    public void installKeyHandlers(Scene scene) {
+        scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.isShortcutDown() || e.isAltDown()) {
+                return;
+            }
+            Node focus = scene.getFocusOwner();
+            boolean focusWantsKeys = focus instanceof TextInputControl || focus instanceof Slider
+                    || focus instanceof ComboBoxBase<?> || focus instanceof javafx.scene.control.ListView<?>;
+            if (e.getCode() == KeyCode.G && !(focus instanceof TextInputControl)) {
+                viewModel.toggleGrid();
+                e.consume();
+            } else if (e.getCode() == KeyCode.H && !(focus instanceof TextInputControl)) {
+                viewModel.toggleHeatmap();
+                e.consume();
+            } else if (e.getCode() == KeyCode.RIGHT && !focusWantsKeys) {
+                viewModel.nextImage();
+                e.consume();
+            } else if (e.getCode() == KeyCode.LEFT && !focusWantsKeys) {
+                viewModel.previousImage();
+                e.consume();
+            }
+        });
+    }
+
+    private MenuBar menuBar() {
+        MenuItem open = item("_Open\u2026", "Shortcut+O", this::chooseFiles);
+        MenuItem openFolder = item("Open _Folder\u2026", "Shortcut+Shift+O", this::chooseFolder);
+        MenuItem paste = item("_Paste Image", "Shortcut+V", this::paste);
+        MenuItem saveOverlay = item("_Save Overlay PNG\u2026", "Shortcut+S", this::saveOverlay);
+        MenuItem copyJson = item("_Copy Results as JSON", "Shortcut+Shift+C", this::copyJson);
+        MenuItem saveResults = item("Save _Results (JSON/CSV)\u2026", "Shortcut+Shift+S", this::saveResults);
+        MenuItem quit = item("_Quit", "Shortcut+Q", Platform::exit);
+        Menu file = new Menu("_File", null, open, openFolder, recentMenu, paste, new SeparatorMenuItem(), saveOverlay,
+                saveResults, copyJson, new SeparatorMenuItem(), quit);
+
+        MenuItem grid = item("Toggle Patch _Grid (G)", null, viewModel::toggleGrid);
+        MenuItem heat = item("Toggle _Heatmap (H)", null, viewModel::toggleHeatmap);
+        MenuItem fit = item("_Fit", "Shortcut+0", viewModel::fit);
+        MenuItem zoomIn = item("Zoom _In", "Shortcut+=", viewModel::zoomIn);
+        MenuItem zoomOut = item("Zoom _Out", "Shortcut+-", viewModel::zoomOut);
+        MenuItem previous = item("_Previous Image (Left)", null, viewModel::previousImage);
+        MenuItem next = item("_Next Image (Right)", null, viewModel::nextImage);
+        javafx.scene.control.CheckMenuItem dark = new javafx.scene.control.CheckMenuItem("_Dark Theme");
+        dark.setSelected(viewModel.settings().darkTheme());
+        dark.selectedProperty().addListener((obs, was, now) -> {
+            viewModel.settings().setDarkTheme(now);
+            themeSwitcher.accept(now);
+        });
+        Menu view = new Menu("_View", null, heat, grid, new SeparatorMenuItem(), fit, zoomIn, zoomOut,
+                new SeparatorMenuItem(), previous, next, new SeparatorMenuItem(), dark);
+
+        MenuItem rerun = item("_Run Again", "F5", viewModel::rerun);
+        MenuItem pickModel = item("Choose _Model", "Shortcut+M", () -> {
+            modelPicker.requestFocus();
+            modelPicker.show();
+        });
+        Menu model = new Menu("_Model", null, pickModel, rerun);
+        MenuBar bar = new MenuBar(file, view, model);
+        bar.setUseSystemMenuBar(true);
+        return bar;
+    }
+
+    private static MenuItem item(String text, String accelerator, Runnable action) {
+        MenuItem item = new MenuItem(text);
+        if (accelerator != null) {
+            item.setAccelerator(KeyCombination.keyCombination(accelerator));
+        }
+        item.setOnAction(e -> action.run());
+        return item;
+    }
+
+    private ToolBar toolBar() {
+        Button open = toolButton("Open", "Open images or a folder (Ctrl+O)", this::chooseFiles);
+        open.setId("openButton");
+        Button rerun = toolButton("Run", "Run the model again (F5)", viewModel::rerun);
+        Button save = toolButton("Save overlay", "Save the image with its heatmap as PNG (Ctrl+S)", this::saveOverlay);
+        Button fit = toolButton("Fit", "Fit the image to the window (Ctrl+0)", viewModel::fit);
+        Button zoomIn = toolButton("+", "Zoom in (Ctrl+=)", viewModel::zoomIn);
+        Button zoomOut = toolButton("\u2212", "Zoom out (Ctrl+-)", viewModel::zoomOut);
+        Label modelLabel = new Label("Model");
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        ProgressIndicator busy = new ProgressIndicator();
+        busy.setId("busy");
+        busy.setPrefSize(20, 20);
+        busy.visibleProperty().bind(viewModel.busyProperty());
+        return new ToolBar(open, rerun, save, new javafx.scene.control.Separator(Orientation.VERTICAL), modelLabel,
+                modelPicker, new javafx.scene.control.Separator(Orientation.VERTICAL), fit, zoomOut, zoomIn, spacer,
+                busy);
+    }
+
+    private static Button toolButton(String text, String tip, Runnable action) {
+        Button button = new Button(text);
+        button.setTooltip(new Tooltip(tip));
+        button.setOnAction(e -> action.run());
+        button.setFocusTraversable(false);
+        return button;
+    }
+
+    private TabPane tabs() {
+        StackPane imageArea = new StackPane(imageCanvas, emptyHint());
+        imageArea.getStyleClass().add("image-area");
+        VBox left = new VBox(imageArea, new GalleryStrip(viewModel));
+        VBox.setVgrow(imageArea, Priority.ALWAYS);
+        left.setPadding(new Insets(0, 0, 6, 0));
+
+        VBox side = new VBox(14, new ResultsPanel(viewModel), new javafx.scene.control.Separator(),
+                new ExplorerPanel(viewModel));
+        side.setPadding(new Insets(12));
+        side.getStyleClass().add("side-panel");
+        ScrollPane sideScroll = new ScrollPane(side);
+        sideScroll.setFitToWidth(true);
+        sideScroll.setMinWidth(300);
+        sideScroll.setPrefWidth(360);
+
+        SplitPane split = new SplitPane(left, sideScroll);
+        split.setDividerPositions(0.7);
+        SplitPane.setResizableWithParent(sideScroll, false);
+
+        Tab images = new Tab("Images", split);
+        images.setId("imagesTab");
+        Tab live = new Tab("Live", new LiveTabContent());
+        live.setId("liveTab");
+        TabPane tabs = new TabPane(images, live);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.getStyleClass().add(Styles.TABS_FLOATING);
+        return tabs;
+    }
+
+    private Node emptyHint() {
+        Label hint = new Label("Drop images or a folder here, paste (Ctrl+V) or open (Ctrl+O)");
+        hint.getStyleClass().addAll(Styles.TITLE_4, Styles.TEXT_MUTED);
+        hint.visibleProperty().bind(viewModel.imageProperty().isNull());
+        hint.setMouseTransparent(true);
+        return hint;
+    }
+
+    private HBox statusBar() {
+        Label status = new Label();
+        status.setId("status");
+        status.textProperty().bind(viewModel.statusProperty());
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        Label hover = new Label();
+        hover.setId("hoverPatch");
+        hover.textProperty().bind(viewModel.hoveredPatchProperty()
+                .map(p -> "patch row " + p.row() + ", col " + p.col()).orElse(""));
+        HBox bar = new HBox(12, status, spacer, hover);
+        bar.getStyleClass().add("status-bar");
+        bar.setPadding(new Insets(4, 10, 4, 10));
+        bar.setAlignment(Pos.CENTER_LEFT);
+        return bar;
+    }
+
+    private void setUpDragAndDrop() {
+        setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) {
+                e.acceptTransferModes(TransferMode.COPY_OR_MOVE);
+            }
+            e.consume();
+        });
+        setOnDragDropped(e -> {
+            boolean done = e.getDragboard().hasFiles();
+            if (done) {
+                viewModel.openFiles(e.getDragboard().getFiles().stream().map(File::toPath).toList());
+            }
+            e.setDropCompleted(done);
+            e.consume();
+        });
+    }
+
+    private void rebuildRecent() {
+        recentMenu.getItems().clear();
+        for (Path path : viewModel.recentFiles()) {
+            MenuItem entry = new MenuItem(path.toString());
+            entry.setMnemonicParsing(false);
+            entry.setOnAction(e -> viewModel.openFiles(List.of(path)));
+            recentMenu.getItems().add(entry);
+        }
+        recentMenu.setDisable(recentMenu.getItems().isEmpty());
+    }
+
+    private Window window() {
+        return getScene() == null ? null : getScene().getWindow();
+    }
+
+    private void chooseFiles() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open images");
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.webp",
+                        "*.tif", "*.tiff", "*.PNG", "*.JPG", "*.JPEG"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        List<File> files = chooser.showOpenMultipleDialog(window());
+        if (files != null && !files.isEmpty()) {
+            viewModel.openFiles(files.stream().map(File::toPath).toList());
+        }
+    }
+
+    private void chooseFolder() {
+        DirectoryChooser chooser = new DirectoryChooser();
+        chooser.setTitle("Open a folder of images");
+        File folder = chooser.showDialog(window());
+        if (folder != null) {
+            viewModel.openFiles(List.of(folder.toPath()));
+        }
+    }
+
+    private void paste() {
+        Clipboard clipboard = Clipboard.getSystemClipboard();
+        if (clipboard.hasFiles()) {
+            viewModel.openFiles(clipboard.getFiles().stream().map(File::toPath).toList());
+        } else if (clipboard.hasImage()) {
+            viewModel.openImage("Pasted image", clipboard.getImage());
+        } else {
+            viewModel.notify(dev.vitlens.ui.viewmodel.Notice.warning("Nothing to paste",
+                    "The clipboard holds no image and no files."));
+        }
+    }
+
+    private void saveOverlay() {
+        if (!viewModel.hasResult()) {
+            viewModel.notify(dev.vitlens.ui.viewmodel.Notice.warning("Nothing to save", "Open an image first."));
+            return;
+        }
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Save overlay");
+        chooser.setInitialFileName(viewModel.exportStem() + "-overlay.png");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
+        File target = chooser.showSaveDialog(window());
+        if (target != null) {
+            viewModel.saveOverlay(target.toPath());
+        }
+    }
+
+    private void saveResults() {
+        if (!viewModel.hasResult()) {
+            viewModel.notify(dev.vitlens.ui.viewmodel.Notice.warning("Nothing to save", "Open an image first."));
+            return;
+        }
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Save results");
+        chooser.setInitialFileName(viewModel.exportStem() + "-results.json");
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("JSON", "*.json"),
+                new FileChooser.ExtensionFilter("CSV", "*.csv"));
+        File target = chooser.showSaveDialog(window());
+        if (target != null) {
+            viewModel.saveResults(target.toPath());
+        }
+    }
+
+    private void copyJson() {
+        viewModel.resultsJson().ifPresentOrElse(json -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(json);
+            Clipboard.getSystemClipboard().setContent(content);
+            viewModel.notify(dev.vitlens.ui.viewmodel.Notice.info("Copied", "Results copied as JSON."));
+        }, () -> viewModel.notify(dev.vitlens.ui.viewmodel.Notice.warning("Nothing to copy", "Open an image first.")));
+    }
+}

@@ -1,0 +1,211 @@
+package dev.vitlens.ui.viewmodel;
+
+import dev.vitlens.catalog.ModelCatalog;
+import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.imaging.ImageDecoder;
+import dev.vitlens.imaging.Preprocessor;
+import dev.vitlens.imaging.RgbImage;
+import dev.vitlens.inference.ModelRunner;
+import dev.vitlens.inference.RunnerOptions;
+import dev.vitlens.inference.Scores;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The workbench backend over the real engine: the catalogue ({@code catalog}), decoding and HF-exact preprocessing
+ * ({@code imaging}), ONNX Runtime with CUDA-to-CPU fallback ({@code inference}) and the explain package.
+ * Constructing it does no I/O; models are opened on first use, from background tasks.
+ */
+public final class EngineBackend implements WorkbenchBackend {
+
+    /** What the model picker says before a model has been opened: the engine tries CUDA, then the CPU. */
+    static final String DEVICE_NOT_YET_KNOWN = "auto";
+
+    private final Supplier<ModelCatalog> catalogSource;
+    private final String defaultModelId;
+    private final RunnerOptions options;
+    private final Map<String, ModelRunner> runners = new HashMap<>();
+    private final Map<String, String> loadFailures = new HashMap<>();
+    private ModelCatalog catalog;
+
+    public EngineBackend(ModelCatalog catalog, String defaultModelId) {
+        this(() -> catalog, defaultModelId, RunnerOptions.defaults());
+    }
+
+    public EngineBackend(Supplier<ModelCatalog> catalogSource, String defaultModelId, RunnerOptions options) {
+        this.catalogSource = Objects.requireNonNull(catalogSource);
+        this.defaultModelId = Objects.requireNonNull(defaultModelId);
+        this.options = Objects.requireNonNull(options);
+    }
+
+    /** Bundled and per-user models, {@code beit-fashion} first choice, device chosen automatically. */
+    public static EngineBackend standard() {
+        // ModelCatalog.standard() probes folders: defer it to the first background call.
+        return new EngineBackend(ModelCatalog::standard, "beit-fashion", RunnerOptions.defaults());
+    }
+
+    private synchronized ModelCatalog catalog() {
+        if (catalog == null) {
+            catalog = catalogSource.get();
+        }
+        return catalog;
+    }
+
+    /**
+     * Lists the catalogue and opens every valid model, so the picker can show the device each one really runs on
+     * and mark models that fail to load as unavailable, with the reason.
+     */
+    @Override
+    public List<ModelEntry> listModels() {
+        List<ModelEntry> entries = new ArrayList<>();
+        for (ModelCatalog.Entry entry : catalog().list()) {
+            if (!entry.available()) {
+                entries.add(new ModelEntry(entry.id(), entry.displayName(), null, 0, 0, List.of(), "-", "",
+                        entry.problem()));
+                continue;
+            }
+            ModelInfo info = entry.info();
+            String device = DEVICE_NOT_YET_KNOWN;
+            String note = "";
+            String problem = "";
+            try {
+                ModelRunner runner = runner(entry.id());
+                device = runner.device().name();
+                note = runner.fallbackReason().map(r -> "CUDA not used: " + r).orElse("");
+            } catch (Exception e) {
+                problem = WorkbenchViewModel.describe(e);
+            }
+            entries.add(new ModelEntry(info.id(), info.displayName(), info.family(), info.inputHeight(),
+                    info.inputWidth(), info.labels(), device, note, problem));
+        }
+        return entries;
+    }
+
+    @Override
+    public String defaultModelId() {
+        return defaultModelId;
+    }
+
+    /**
+     * The model's own samples (vitlens.json), else the sample images shipped next to the models folder
+     * ({@code assets/samples}).
+     */
+    @Override
+    public List<Path> sampleImages(String modelId) {
+        List<Path> samples = new ArrayList<>();
+        catalog().find(modelId).filter(ModelCatalog.Entry::available)
+                .ifPresent(e -> e.info().samplePaths().stream().filter(Files::isRegularFile).forEach(samples::add));
+        if (samples.isEmpty()) {
+            catalog().bundledDir().map(dir -> dir.getParent() == null ? null : dir.getParent().resolve("assets/samples"))
+                    .filter(Files::isDirectory).ifPresent(dir -> {
+                        try (Stream<Path> files = Files.list(dir)) {
+                            files.filter(WorkbenchViewModel::looksLikeImage).sorted().forEach(samples::add);
+                        } catch (IOException ignored) {
+                            // No samples is fine: the window then starts empty with a hint.
+                        }
+                    });
+        }
+        return samples;
+    }
+
+    @Override
+    public DecodedImage decode(Path file) throws IOException {
+        long start = System.nanoTime();
+        ImageDecoder.Decoded decoded = ImageDecoder.decode(file);
+        BufferedImage image = decoded.image().toBufferedImage();
+        double millis = (System.nanoTime() - start) / 1e6;
+        return new DecodedImage(file, file.getFileName().toString(), image, millis);
+    }
+
+    @Override
+    public Classification classify(BufferedImage image, String modelId, int topK) throws Exception {
+        ModelRunner runner = runner(modelId);
+        ModelInfo info = runner.model();
+        long start = System.nanoTime();
+        // A Preprocessor reuses its buffer, so each call gets its own: the gallery and the viewer run concurrently.
+        FloatBuffer pixels = Preprocessor.forModel(info).process(RgbImage.from(image));
+        long preprocessed = System.nanoTime();
+        ModelRunner.Output output = runner.run(pixels, 1, true);
+        long inferred = System.nanoTime();
+        float[] probabilities = Scores.softmax(output.logits()[0]);
+        List<Prediction> top = Scores.topK(probabilities, info.labels(), topK).stream()
+                .map(p -> new Prediction(p.index(), p.label(), p.score())).toList();
+        return new Classification(modelId, top, info.layout(), (preprocessed - start) / 1e6,
+                (inferred - preprocessed) / 1e6, runner.device().name(),
+                runner.fallbackReason().map(r -> "CUDA not used: " + r).orElse(""),
+                output.hasAttentions() ? output.attentions()[0] : null);
+    }
+
+    @Override
+    public Set<ExplainMethod> supportedMethods() {
+        return Set.of(ExplainMethod.ROLLOUT, ExplainMethod.RAW_ATTENTION);
+    }
+
+    @Override
+    public Heatmap explain(BufferedImage image, Classification classification, ExplainSettings settings,
+                           BooleanSupplier cancelled) throws Exception {
+        ModelInfo info = runner(classification.modelId()).model();
+        if (!supportedMethods().contains(settings.method())) {
+            throw new UnsupportedOperationException(settings.method() + " is not available in this build");
+        }
+        if (!(classification.attentions() instanceof float[][][][] attentions)) {
+            throw new IllegalStateException("model " + info.id() + " exports no attention maps ("
+                    + "attentions.0..L-1 outputs), so there is nothing to explain from");
+        }
+        return Explanations.attention(attentions, classification.layout(), info.family(), settings);
+    }
+
+    @Override
+    public BufferedImage renderHeatmap(Heatmap heatmap, ColormapChoice colormap, int width, int height) {
+        return Explanations.colorize(heatmap, colormap, width, height);
+    }
+
+    @Override
+    public BufferedImage renderOverlay(BufferedImage image, Heatmap heatmap, ColormapChoice colormap,
+                                       double opacity) {
+        return Explanations.overlay(image, heatmap, colormap, opacity);
+    }
+
+    /** The opened model, opening it on first use; a model that failed to open keeps failing with its reason. */
+    private synchronized ModelRunner runner(String modelId) throws Exception {
+        ModelRunner runner = runners.get(modelId);
+        if (runner != null) {
+            return runner;
+        }
+        String failure = loadFailures.get(modelId);
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+        ModelCatalog.Entry entry = catalog().find(modelId).orElseThrow(() -> new IllegalArgumentException(
+                "unknown model \"" + modelId + "\""));
+        try {
+            runner = ModelRunner.open(entry.require(), options);
+        } catch (Exception e) {
+            loadFailures.put(modelId, String.format(Locale.ROOT, "cannot load model %s: %s", modelId,
+                    WorkbenchViewModel.describe(e)));
+            throw e;
+        }
+        runners.put(modelId, runner);
+        return runner;
+    }
+
+    @Override
+    public synchronized void close() {
+        runners.values().forEach(ModelRunner::close);
+        runners.clear();
+    }
+}

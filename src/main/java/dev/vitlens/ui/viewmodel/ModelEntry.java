@@ -1,0 +1,35 @@
+package dev.vitlens.ui.viewmodel;
+
+import dev.vitlens.catalog.Family;
+
+import java.util.List;
+
+/**
+ * A catalogue entry as the model picker shows it.
+ *
+ * @param device            device the model runs on ("CUDA" or "CPU"), or the expected one before the first run
+ * @param deviceNote        why the device was chosen (e.g. the CUDA fallback reason), or empty
+ * @param unavailableReason why the model cannot be used, or empty when it can
+ */
+public record ModelEntry(String id, String displayName, Family family, int inputHeight, int inputWidth,
+                        List<String> labels, String device, String deviceNote, String unavailableReason) {
+
+    public ModelEntry {
+        labels = List.copyOf(labels);
+        deviceNote = deviceNote == null ? "" : deviceNote;
+        unavailableReason = unavailableReason == null ? "" : unavailableReason;
+    }
+
+    public boolean available() {
+        return unavailableReason.isEmpty();
+    }
+
+    public String familyName() {
+        return family == null ? "?" : family.displayName();
+    }
+
+    /** One-line summary for the picker: size and classes. */
+    public String summary() {
+        return inputWidth + "\u00d7" + inputHeight + " \u00b7 " + labels.size() + " classes \u00b7 " + device;
+    }
+}

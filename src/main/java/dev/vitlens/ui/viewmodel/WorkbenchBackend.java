@@ -1,0 +1,47 @@
+package dev.vitlens.ui.viewmodel;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The one narrow door from the view-models to the engine: catalogue, decoding, inference and explanations.
+ * Every method may be slow and is only ever called from a {@link BackgroundTask}, never on the FX thread.
+ */
+public interface WorkbenchBackend extends AutoCloseable {
+
+    /** The catalogue, including models that cannot run (with the reason). */
+    List<ModelEntry> listModels();
+
+    /** Id of the model a new user should see first. */
+    String defaultModelId();
+
+    /** Sample images bundled with a model, for the first start. */
+    List<Path> sampleImages(String modelId);
+
+    /** Decodes an image file; throws with a specific, user-readable message when it cannot. */
+    DecodedImage decode(Path file) throws IOException;
+
+    /** Classifies an image and keeps what the explanations need (attentions, token layout). */
+    Classification classify(BufferedImage image, String modelId, int topK) throws Exception;
+
+    /** The explanation methods this backend can compute (the explorer offers only these). */
+    Set<ExplainMethod> supportedMethods();
+
+    /** Computes a patch-grid heatmap; {@code cancelled} lets long methods (occlusion) stop early. */
+    Heatmap explain(BufferedImage image, Classification classification, ExplainSettings settings,
+                    BooleanSupplier cancelled) throws Exception;
+
+    /** Colours a heatmap as a translucent ARGB image of the given size (alpha from the map, for on-screen blending). */
+    BufferedImage renderHeatmap(Heatmap heatmap, ColormapChoice colormap, int width, int height);
+
+    /** The image with the heatmap blended over it at the given opacity, for export. */
+    BufferedImage renderOverlay(BufferedImage image, Heatmap heatmap, ColormapChoice colormap, double opacity);
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,53 @@
+package dev.vitlens.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Runs a serialized model on ONNX Runtime (CPU) in tests and returns the requested outputs as flat float arrays. */
+final class OrtRunner {
+    private OrtRunner() {
+    }
+
+    static Map<String, float[]> run(byte[] model, String inputName, float[] input, long[] shape, Set<String> outputs)
+            throws OrtException {
+        OrtEnvironment env = environment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+             OrtSession session = env.createSession(model, options);
+             OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
+             OrtSession.Result result = session.run(Map.of(inputName, tensor), outputs)) {
+            Map<String, float[]> out = new HashMap<>();
+            for (String name : outputs) {
+                OnnxTensor t = (OnnxTensor) result.get(name).orElseThrow();
+                FloatBuffer fb = t.getFloatBuffer();
+                float[] flat = new float[fb.remaining()];
+                fb.get(flat);
+                out.put(name, flat);
+            }
+            return out;
+        }
+    }
+
+    /** Through the engine, which must be the first to create the process-wide environment. */
+    private static OrtEnvironment environment() {
+        try {
+            return dev.vitlens.inference.ModelRunner.sharedEnvironment();
+        } catch (dev.vitlens.inference.ModelLoadException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Set<String> outputNames(byte[] model) throws OrtException {
+        OrtEnvironment env = environment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+             OrtSession session = env.createSession(model, options)) {
+            return session.getOutputNames();
+        }
+    }
+}
