@@ -120,6 +120,10 @@ POM_VERSION="$(sed -n 's/^version=//p' target/maven-archiver/pom.properties | tr
 # jpackage wants 1 to 3 (4 on Windows) dot-separated integers: 0.1.0-SNAPSHOT -> 0.1.0.
 APP_VERSION="${APP_VERSION:-${POM_VERSION%%-*}}"
 [[ "$APP_VERSION" =~ ^[0-9]+(\.[0-9]+){0,2}$ ]] || fail "app version '$APP_VERSION' is not N[.N[.N]]: pass --app-version"
+if [[ "$OS" == macos && "$APP_VERSION" == 0* ]]; then
+    # jpackage checks CFBundleVersion: "The first number in an app-version cannot be zero or negative".
+    fail "macOS bundle versions must start at 1 (pom version $POM_VERSION): pass e.g. --app-version 1.${APP_VERSION#0.}"
+fi
 
 # ---------------------------------------------------------------- 2. stage the input folder
 step "staging $STAGE/input ($VARIANT, $ORT_NATIVE)"

@@ -139,12 +139,12 @@ else
         say "install: dpkg --purge removed the package cleanly"
     elif grep -q "script subprocess returned error" "$WORK/install.log"; then
         tail -20 "$WORK/install.log" >&2
-        dpkg -r vitlens >/dev/null 2>&1 || true
+        dpkg --purge vitlens >/dev/null 2>&1 || true
         fail "install: a maintainer script of the package failed (log above)"
     else
         # Typically no network for the dependencies: not the package's fault.
         tail -20 "$WORK/install.log" >&2
-        dpkg -r vitlens >/dev/null 2>&1 || true
+        dpkg --purge vitlens >/dev/null 2>&1 || true
         say "install: skipped (apt-get could not install the .deb here; see the log above)"
     fi
 fi

@@ -1,11 +1,5 @@
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Line2D;
-import java.awt.geom.RoundRectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -21,8 +15,6 @@ import javax.imageio.ImageIO;
  * so it needs nothing but the JDK that jpackage already requires, on every OS.
  *
  * <ul>
- *   <li>{@code draw <out.png>}: draws the ViTLens icon (a 4x4 grid of image patches under a lens
- *       whose glass shows an attention-style heat spot), 256x256.</li>
  *   <li>{@code convert <in.png> <out.ico> <out.icns>}: derives the Windows and macOS icon files
  *       from a PNG. Both formats may embed PNG data (ICO since Vista, ICNS types ic07..ic10), so
  *       no image library beyond ImageIO is needed.</li>
@@ -31,9 +23,7 @@ import javax.imageio.ImageIO;
 public final class Icons {
 
     public static void main(String[] args) throws IOException {
-        if (args.length == 2 && args[0].equals("draw")) {
-            ImageIO.write(draw(256), "png", Path.of(args[1]).toFile());
-        } else if (args.length == 4 && args[0].equals("convert")) {
+        if (args.length == 4 && args[0].equals("convert")) {
             BufferedImage source = ImageIO.read(Path.of(args[1]).toFile());
             if (source == null) {
                 throw new IOException("Not a readable image: " + args[1]);
@@ -41,54 +31,9 @@ public final class Icons {
             Files.write(Path.of(args[2]), ico(source));
             Files.write(Path.of(args[3]), icns(source));
         } else {
-            System.err.println("usage: Icons draw <out.png> | Icons convert <in.png> <out.ico> <out.icns>");
+            System.err.println("usage: Icons convert <in.png> <out.ico> <out.icns>");
             System.exit(2);
         }
-    }
-
-    static BufferedImage draw(int size) {
-        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_ARGB);
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-        double s = size / 256.0;
-
-        // Rounded tile background.
-        g.setPaint(new GradientPaint(0, 0, new Color(0x1E2A4A), size, size, new Color(0x0F1629)));
-        g.fill(new RoundRectangle2D.Double(8 * s, 8 * s, 240 * s, 240 * s, 56 * s, 56 * s));
-
-        // 4x4 patch grid: the image cut into patches, as a ViT sees it.
-        Color[] palette = {new Color(0x3B5BA9), new Color(0x4C73C7), new Color(0x2F4A8A), new Color(0x5A86D9)};
-        double origin = 36 * s, cell = 46 * s, gap = 4 * s;
-        for (int row = 0; row < 4; row++) {
-            for (int col = 0; col < 4; col++) {
-                g.setColor(palette[(row * 3 + col) % palette.length]);
-                g.fill(new RoundRectangle2D.Double(origin + col * cell + gap / 2, origin + row * cell + gap / 2,
-                        cell - gap, cell - gap, 8 * s, 8 * s));
-            }
-        }
-
-        // Lens: glass with a warm heat spot (attention rollout), a ring, and a handle.
-        double cx = 116 * s, cy = 112 * s, r = 58 * s;
-        Ellipse2D glass = new Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r);
-        g.setColor(new Color(255, 255, 255, 60));
-        g.fill(glass);
-        g.setClip(glass);
-        for (int i = 12; i >= 1; i--) {
-            double hr = r * i / 12.0 * 0.85;
-            float t = i / 12f;
-            g.setColor(new Color(1f, 0.25f + 0.6f * (1 - t), 0.1f, 0.10f + 0.08f * (1 - t)));
-            g.fill(new Ellipse2D.Double(cx + 8 * s - hr, cy - 6 * s - hr, 2 * hr, 2 * hr));
-        }
-        g.setClip(null);
-        g.setColor(new Color(0xF2F4F8));
-        g.setStroke(new BasicStroke((float) (12 * s)));
-        g.draw(glass);
-        g.setStroke(new BasicStroke((float) (22 * s), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        double d = r / Math.sqrt(2);
-        g.draw(new Line2D.Double(cx + d + 8 * s, cy + d + 8 * s, 212 * s, 208 * s));
-        g.dispose();
-        return image;
     }
 
     static byte[] png(BufferedImage source, int size) throws IOException {
