@@ -169,9 +169,11 @@ fi
 if [[ $model_count -eq 0 ]]; then
     echo "build.sh: warning: no bundled models (models/<id>/model.onnx): the package will start with an empty catalogue" >&2
 fi
+# Same layout as the repository (models/ and assets/samples/ side by side), so sample paths that a model's
+# vitlens.json gives relative to its folder (../../assets/samples/...) resolve inside the image too.
 if [[ -d assets/samples ]]; then
-    mkdir -p "$STAGE/input/samples"
-    cp -R assets/samples/. "$STAGE/input/samples/"
+    mkdir -p "$STAGE/input/assets/samples"
+    cp -R assets/samples/. "$STAGE/input/assets/samples/"
 fi
 
 # ---------------------------------------------------------------- 3. trimmed Java runtime
