@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Packaging smoke test (called by .ci/run after the test suite; Linux only).
 #  1. builds the Linux CPU app image and .deb with installer/build.sh;
-#  2. classifies a bundled sample with the image's own CLI launcher (bin/vitlens-cli, i.e. the jlinked runtime,
-#     the bundled models and the pre-extracted ONNX Runtime natives) and checks the label against the one the
-#     sample's file name encodes (fashion-0002-trouser.png -> Trouser);
+#  2. classifies a bundled sample with a bundled model through the image's own CLI launcher (bin/vitlens-cli:
+#     the jlinked runtime, the bundled models, the pre-extracted ONNX Runtime natives) and checks the label
+#     against the one the sample's file name encodes (fashion-0002-trouser.png -> Trouser);
 #  3. opens the GUI launcher under Xvfb (when xvfb-run exists) and checks it is still running after a while;
 #  4. extracts the .deb with dpkg-deb -x and classifies with its launcher the same way;
 #  5. as root with apt-get: installs the .deb, classifies with /opt/vitlens/bin/vitlens-cli, removes it.
-# Environment: SMOKE_SKIP_MAVEN=1 reuses target/ from an earlier `mvn -Pcpu package`; SMOKE_INSTALL=0 skips step 5.
+# Environment: SMOKE_SKIP_MAVEN=1 reuses target/ from an earlier `mvn -Pcpu package`; SMOKE_INSTALL=0 skips step 5;
+# SMOKE_MODEL / SMOKE_SAMPLE choose the model id and sample (default beit-fashion, else vit-fashion; trouser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 readonly ROOT="$PWD"
@@ -38,15 +39,22 @@ SAMPLE="${SMOKE_SAMPLE:-assets/samples/fashion-0002-trouser.png}"
 [[ -f "$SAMPLE" ]] || SAMPLE="$(ls assets/samples/fashion-*.png 2>/dev/null | head -1 || true)"
 # Labels compare as lower-case words: "T-shirt/top" ~ t-shirt-top, "Ankle boot" ~ ankle-boot.
 normalize() { tr '[:upper:]' '[:lower:]' | sed -E 's/[^a-z0-9]+/-/g; s/^-+//; s/-+$//'; }
-if [[ -n "$SAMPLE" && -f "$SAMPLE" ]] && ls models/*/model.onnx >/dev/null 2>&1; then
+# A bundled Fashion-MNIST model to classify with (the samples are Fashion-MNIST test images).
+MODEL="${SMOKE_MODEL:-}"
+if [[ -z "$MODEL" ]]; then
+    for candidate in beit-fashion vit-fashion; do
+        if [[ -f "models/$candidate/model.onnx" ]]; then MODEL="$candidate"; break; fi
+    done
+fi
+if [[ -n "$SAMPLE" && -f "$SAMPLE" && -n "$MODEL" ]]; then
     SAMPLE="$ROOT/$SAMPLE"
     EXPECTED="$(basename "$SAMPLE" .png | sed -E 's/^[a-z]+-[0-9]+-//' | normalize)"
-    say "sample $(basename "$SAMPLE"), expected label '$EXPECTED'"
+    say "model $MODEL, sample $(basename "$SAMPLE"), expected label '$EXPECTED'"
 else
     # Like a JUnit assumption: the models arrive from the models branch; until then check the launchers only.
     SAMPLE=""
-    say "no bundled models (models/*/model.onnx) or samples (assets/samples/fashion-*.png):" \
-        "classification checks are SKIPPED, only the launchers are checked"
+    say "no bundled Fashion-MNIST model (models/beit-fashion or models/vit-fashion) or no sample" \
+        "(assets/samples/fashion-*.png): classification checks are SKIPPED, only the launchers are checked"
 fi
 
 # ------------------------------------------------------------ build
@@ -65,7 +73,7 @@ DEB="$(ls "$DEST"/vitlens_*.deb | head -1)"
 [[ -f "$DEB" ]] || fail "no .deb in $DEST"
 
 # ------------------------------------------------------------ checks
-# Runs `<launcher> classify --format json SAMPLE` with an empty home, so a native-library cache written there
+# Runs `<launcher> classify -m MODEL --format json SAMPLE` with an empty home, so a native-library cache written there
 # (what the ONNX Runtime natives would need without the image's pre-extracted copy) shows up as growth.
 classify_with() {
     local launcher="$1" where="$2" home="$WORK/home-$2" output label
@@ -78,7 +86,7 @@ classify_with() {
         return 0
     fi
     if ! output="$(cd "$WORK" && HOME="$home" XDG_DATA_HOME="" XDG_CACHE_HOME="" \
-            "$launcher" classify --format json "$SAMPLE" 2>"$WORK/stderr-$where")"; then
+            "$launcher" classify -m "$MODEL" --format json "$SAMPLE" 2>"$WORK/stderr-$where")"; then
         cat "$WORK/stderr-$where" >&2
         fail "$where: $launcher classify exited with an error"
     fi
