@@ -263,7 +263,7 @@ done
 
 # ---------------------------------------------------------------- 5. report
 step "done: $VARIANT ${TYPES[*]} in $DEST"
-size_of() { du -sk "$1" | awk '{printf "%.1f MB", $1 / 1024}'; }
+size_of() { du -sk "$1" | awk '{printf "%.1f MiB", $1 / 1024}'; }
 echo "runtime image: $(size_of "$STAGE/runtime"), app input: $(size_of "$STAGE/input")"
 for output in "$DEST"/*; do
     echo "  $(size_of "$output")  $output"
