@@ -181,9 +181,10 @@ step "jdeps + jlink"
 jar_tool classes "$STAGE/classes" "$STAGE/input/vitlens.jar" "$STAGE"/input/lib/*.jar
 DETECTED_MODULES="$("$JDEPS" --print-module-deps --ignore-missing-deps "$STAGE/classes" | tr -d '\r')"
 rm -rf "$STAGE/classes"
-# jdeps cannot see reflective and service-loader uses: JavaFX needs jdk.unsupported; java.prefs
-# (settings), jdk.crypto.ec (TLS, e.g. model downloads), java.naming, jdk.zipfs and jdk.localedata (number
-# formats in non-English locales) are small insurance against ClassNotFoundError at run time.
+# jdeps cannot see reflective and service-loader uses: JavaFX needs jdk.unsupported; java.prefs (settings),
+# jdk.crypto.ec (TLS with EC certificates, e.g. model downloads), java.naming and jdk.zipfs are small insurance
+# against errors that only show at run time; jdk.localedata gives dates and numbers in the user's locale
+# rather than English only.
 EXTRA_MODULES="java.desktop,java.logging,java.prefs,java.naming,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.localedata"
 MODULES="$DETECTED_MODULES,$EXTRA_MODULES"
 echo "modules: $MODULES"
