@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 ModelsCommand.class,
                 ClassifyCommand.class,
+                dev.vitlens.bench.BenchCommand.class,
         })
 public class VitLensCommand implements Runnable {
     @Spec

@@ -128,6 +128,9 @@ public final class ModelRunner implements AutoCloseable {
      * {@code OrtEnvironment.getEnvironment()} directly.
      */
     public static OrtEnvironment sharedEnvironment() throws ModelLoadException {
+        // Whoever touches ORT first decides where its natives come from: without the cache ORT copies its ~580 MB
+        // CUDA provider into /tmp on this start.
+        OrtNatives.prepare();
         try {
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("OnnxRuntime");
             if (CudaProbe.missingLibraries().isPresent()) {
@@ -242,6 +245,20 @@ public final class ModelRunner implements AutoCloseable {
 
     public Set<String> outputNames() {
         return session.getOutputNames();
+    }
+
+    /**
+     * The ONNX Runtime session behind this runner, for the benchmark harness, which times a bare
+     * {@code session.run} on the very same session to measure what our pipeline adds. Not for normal use: it
+     * stays owned (and closed) by this runner.
+     */
+    public OrtSession ortSession() {
+        return session;
+    }
+
+    /** The session options this runner was opened with (owned by this runner). */
+    public SessionOptions sessionOptions() {
+        return sessionOptions;
     }
 
     /**
