@@ -60,6 +60,10 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--peers-dir", defaultValue = "src/bench/peers", description = "Peer scripts folder.")
     Path peersDir;
 
+    @Option(names = "--recipes", defaultValue = "models/recipes",
+            description = "PyTorch model recipes for the PyTorch peer (default: ${DEFAULT-VALUE}).")
+    Path recipes;
+
     @Option(names = "--image", description = "PNG to use for every model (default: the model's first sample, "
             + "else a synthetic 320x240 PNG).")
     Path image;
@@ -124,7 +128,8 @@ public class BenchCommand implements Callable<Integer> {
             Path png = image != null ? image.toAbsolutePath() : BenchImages.forModel(info, work).toAbsolutePath();
             ModelResult r = bench.run(info, png);
             if (peers) {
-                PeerRunner runner = new PeerRunner(peersDir, warmup, iterations, options.intraOpThreads(), err);
+                PeerRunner runner = new PeerRunner(peersDir, recipes, warmup, iterations, options.intraOpThreads(),
+                        err);
                 r = r.withPeers(runner.run(r, kinds.get(i)));
             }
             results.add(r);
@@ -171,7 +176,7 @@ public class BenchCommand implements Callable<Integer> {
             } else {
                 ModelCatalog.Entry e = catalog.resolve(m);
                 infos.add(e.require());
-                kinds.add(e.source() == ModelCatalog.Source.BUNDLED ? "bundled" : "folder");
+                kinds.add(e.source() == ModelCatalog.Source.BUNDLED ? "bundled" : ExportShapes.kindOf(e.dir()));
             }
         }
         ModelRunner.sharedEnvironment(); // fail early with a clear message if ONNX Runtime cannot start

@@ -55,6 +55,23 @@ final class ExportShapes {
         return dir;
     }
 
+    /**
+     * "shape:NAME" for a folder made by export_shapes.py (its config.json carries a note naming the script; the
+     * PyTorch peer can rebuild its weights from the seed), else "folder".
+     */
+    static String kindOf(Path dir) {
+        try {
+            String config = Files.readString(dir.resolve("config.json"));
+            if (config.contains("export_shapes.py")) {
+                String name = dir.getFileName().toString().replaceFirst("-attn$", "");
+                return "shape:" + name;
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not a shape export
+        }
+        return "folder";
+    }
+
     static String howTo() {
         return PYTHON + " " + SCRIPT + " --out " + root() + " --only " + VIT_B16 + " --variant plain";
     }

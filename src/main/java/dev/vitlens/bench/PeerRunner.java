@@ -26,6 +26,7 @@ final class PeerRunner {
     private static final long TIMEOUT_MINUTES = 30;
 
     private final Path peersDir;
+    private final Path recipes;
     private final int warmup;
     private final int iterations;
     private final int threads;
@@ -33,8 +34,9 @@ final class PeerRunner {
     private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
             false);
 
-    PeerRunner(Path peersDir, int warmup, int iterations, int threads, PrintWriter log) {
+    PeerRunner(Path peersDir, Path recipes, int warmup, int iterations, int threads, PrintWriter log) {
         this.peersDir = peersDir;
+        this.recipes = recipes;
         this.warmup = warmup;
         this.iterations = iterations;
         this.threads = threads;
@@ -46,7 +48,10 @@ final class PeerRunner {
         List<String> common = List.of("--model-dir", model.path(), "--model-id", model.id(), "--kind", peerKind,
                 "--image", model.image(), "--warmup", String.valueOf(warmup), "--iterations",
                 String.valueOf(iterations), "--threads", String.valueOf(threads));
-        out.add(runScript("pytorch-eager", PYTHON, peersDir.resolve("torch_peer.py"), common));
+        List<String> torchArgs = new ArrayList<>(common);
+        torchArgs.add("--recipes");
+        torchArgs.add(recipes.toAbsolutePath().toString());
+        out.add(runScript("pytorch-eager", PYTHON, peersDir.resolve("torch_peer.py"), torchArgs));
         out.add(runScript("transformers.js", NODE, peersDir.resolve("transformersjs_peer.mjs"), common));
         return out;
     }
