@@ -85,6 +85,17 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--plot", description = "Also draw the stage breakdown as a PNG.")
     Path plot;
 
+    @Option(names = "--int8", description = "Also measure the INT8 option (dynamic quantisation of the weight "
+            + "MatMuls) and its accuracy change on the Fashion-MNIST test set for the fashion models.")
+    boolean int8;
+
+    @Option(names = "--accuracy-data", defaultValue = "/usr/share/datasets/fashion-mnist",
+            description = "Fashion-MNIST idx gz folder (default: ${DEFAULT-VALUE}).")
+    Path accuracyData;
+
+    @Option(names = "--accuracy-images", defaultValue = "10000", description = "Test images for --int8 accuracy.")
+    int accuracyImages;
+
     @Option(names = "--work-dir", description = "Where derived graphs and the synthetic image are cached "
             + "(default: <cache>/bench).")
     Path workDir;
@@ -121,7 +132,8 @@ public class BenchCommand implements Callable<Integer> {
         }
         Path work = workDir != null ? workDir : dev.vitlens.inference.OrtNatives.cacheRoot().resolve("bench");
         Harness harness = new Harness(warmup, iterations);
-        ModelBench bench = new ModelBench(harness, options, batches, !skipOutputCheck, work, err);
+        ModelBench bench = new ModelBench(harness, options, batches, !skipOutputCheck, work, int8, accuracyData,
+                accuracyImages, err);
         List<ModelResult> results = new ArrayList<>();
         for (int i = 0; i < infos.size(); i++) {
             ModelInfo info = infos.get(i);

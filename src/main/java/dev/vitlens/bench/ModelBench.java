@@ -63,9 +63,15 @@ final class ModelBench {
     private final boolean checkOutputs;
     private final PrintWriter log;
     private final Path workDir;
+    private final boolean int8Option;
+    private final Path accuracyData;
+    private final int accuracyImages;
 
     ModelBench(Harness harness, RunnerOptions options, List<Integer> batches, boolean checkOutputs, Path workDir,
-               PrintWriter log) {
+               boolean int8Option, Path accuracyData, int accuracyImages, PrintWriter log) {
+        this.int8Option = int8Option;
+        this.accuracyData = accuracyData;
+        this.accuracyImages = accuracyImages;
         this.workDir = workDir;
         this.harness = harness;
         this.options = options;
@@ -80,6 +86,7 @@ final class ModelBench {
         Map<String, Double> ratios = new LinkedHashMap<>();
         Map<String, Double> check = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
+        Map<String, Double> int8 = new LinkedHashMap<>();
         List<String> top = new ArrayList<>();
         Preprocessor preprocessor = Preprocessor.forModel(info);
         RgbImage rgb = ImageDecoder.decode(image, preprocessor.neededShortSide()).image();
@@ -122,6 +129,10 @@ final class ModelBench {
                 stages.put("batch_" + batch, s);
                 throughput.put(batch, batch * 1000.0 / s.medianMs());
             }
+        }
+
+        if (int8Option) {
+            measureInt8(info, image, rgb, preprocessor, stages, ratios, int8, notes);
         }
 
         progress(info, "explain twin (surgery: attentions + in-graph head means)");
@@ -173,7 +184,89 @@ final class ModelBench {
         return new ModelResult(info.id(), info.dir().toString(), info.family().name().toLowerCase(Locale.ROOT),
                 info.inputWidth(), info.inputHeight(), layout.layers(), layout.heads(), layout.tokens(),
                 image.toString(), rgb.width(), rgb.height(), device, options.intraOpThreads(), top, stages,
-                throughput, ratios, check, List.of(), notes);
+                throughput, ratios, check, int8, List.of(), notes);
+    }
+
+    /**
+     * The INT8 option ({@link DynamicQuantization}): end to end and logits-only inference on the quantised twin,
+     * speed-ups against the fp32 medians measured before, and the accuracy change on the Fashion-MNIST test set
+     * for models with its ten labels (else the top-1 agreement on the bench image only).
+     */
+    private void measureInt8(ModelInfo info, Path image, RgbImage rgb, Preprocessor preprocessor,
+                             Map<String, Stats> stages, Map<String, Double> ratios, Map<String, Double> int8,
+                             List<String> notes) throws Exception {
+        progress(info, "INT8 twin (dynamic quantisation of the weight MatMuls)");
+        DerivedModels.Quantized q = DerivedModels.int8(info, workDir);
+        notes.add("int8: " + q.matMuls() + " MatMuls quantised, weights " + q.floatMb() + " MB fp32 -> "
+                + q.int8Mb() + " MB int8");
+        float[] fp32Logits;
+        try (ModelRunner fp32 = ModelRunner.open(info, options)) {
+            fp32Logits = fp32.logits(copyDirect(preprocessor.process(rgb)), 1)[0];
+        }
+        try (Classifier classifier = Classifier.open(q.info(), options)) {
+            ModelRunner runner = classifier.runner();
+            FloatBuffer input = copyDirect(preprocessor.process(rgb));
+            Stats[] pair = harness.interleaved(() -> classifier.classify(image, TOP_K),
+                    () -> runner.logits(input.duplicate(), 1));
+            stages.put("int8_end_to_end", pair[0]);
+            stages.put("int8_inference_logits", pair[1]);
+            ratios.put("int8_speedup_end_to_end", stages.get("end_to_end").medianMs() / pair[0].medianMs());
+            ratios.put("int8_speedup_inference", stages.get("inference_logits").medianMs() / pair[1].medianMs());
+            float[] logits = runner.logits(input.duplicate(), 1)[0];
+            double maxDiff = 0;
+            for (int i = 0; i < logits.length; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(logits[i] - fp32Logits[i]));
+            }
+            int8.put("bench_image_max_logit_diff", maxDiff);
+            int8.put("bench_image_same_top1", argmax(logits) == argmax(fp32Logits) ? 1.0 : 0.0);
+        }
+        if (info.labels().equals(FashionMnist.LABELS) && FashionMnist.available(accuracyData)) {
+            progress(info, "INT8 accuracy on the Fashion-MNIST test set");
+            List<FashionMnist.Sample> samples = FashionMnist.testSet(accuracyData, accuracyImages);
+            int[] fp32Pred = predictAll(info, samples, preprocessor);
+            int[] int8Pred = predictAll(q.info(), samples, preprocessor);
+            int fp32Right = 0;
+            int int8Right = 0;
+            int agree = 0;
+            for (int i = 0; i < samples.size(); i++) {
+                fp32Right += fp32Pred[i] == samples.get(i).label() ? 1 : 0;
+                int8Right += int8Pred[i] == samples.get(i).label() ? 1 : 0;
+                agree += fp32Pred[i] == int8Pred[i] ? 1 : 0;
+            }
+            int8.put("images", (double) samples.size());
+            int8.put("fp32_accuracy", (double) fp32Right / samples.size());
+            int8.put("int8_accuracy", (double) int8Right / samples.size());
+            int8.put("top1_agreement", (double) agree / samples.size());
+        }
+    }
+
+    private int[] predictAll(ModelInfo info, List<FashionMnist.Sample> samples, Preprocessor preprocessor)
+            throws Exception {
+        int[] out = new int[samples.size()];
+        int batch = 100;
+        try (ModelRunner runner = ModelRunner.open(info, options)) {
+            for (int start = 0; start < samples.size(); start += batch) {
+                List<RgbImage> images = new ArrayList<>();
+                for (int i = start; i < Math.min(samples.size(), start + batch); i++) {
+                    images.add(samples.get(i).image());
+                }
+                float[][] logits = runner.logits(preprocessor.processBatch(images), images.size());
+                for (int i = 0; i < logits.length; i++) {
+                    out[start + i] = argmax(logits[i]);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     private void progress(ModelInfo info, String what) {

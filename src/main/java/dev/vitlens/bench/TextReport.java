@@ -18,7 +18,9 @@ final class TextReport {
             new String[] {"inference_head_means", "explain graph: + in-graph head means"},
             new String[] {"rollout", "rollout (all heads)"},
             new String[] {"rollout_head_means", "rollout (head means)"},
-            new String[] {"overlay", "overlay render"});
+            new String[] {"overlay", "overlay render"},
+            new String[] {"int8_inference_logits", "INT8 twin: inference, logits only"},
+            new String[] {"int8_end_to_end", "INT8 twin: end to end"});
 
     private TextReport() {
     }
@@ -65,6 +67,15 @@ final class TextReport {
             m.outputCheck().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %s %.2e", k, v)));
             sb.append(System.lineSeparator());
         }
+        if (m.int8() != null && !m.int8().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "   INT8: %.2fx faster inference, %.2fx end to end;",
+                    q.getOrDefault("int8_speedup_inference", Double.NaN),
+                    q.getOrDefault("int8_speedup_end_to_end", Double.NaN)));
+            m.int8().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %s %s", k,
+                    k.endsWith("accuracy") || k.equals("top1_agreement") ? String.format(Locale.ROOT, "%.4f", v)
+                            : BenchCommand.fmt(v))));
+            sb.append(System.lineSeparator());
+        }
         if (!m.peers().isEmpty()) {
             Stats ours = m.stages().get("end_to_end");
             Stats bare = m.stages().get("bare_ort");
@@ -72,6 +83,12 @@ final class TextReport {
                     "fwd median ms", "ours faster e2e", "ORT faster fwd"));
             sb.append(String.format(Locale.ROOT, "   %-26s %14s %14s %16s %16s%n", "ViTLens (ORT Java)",
                     BenchCommand.fmt(ours.medianMs()), BenchCommand.fmt(bare.medianMs()), "1.00x", "1.00x"));
+            Stats int8 = m.stages().get("int8_end_to_end");
+            if (int8 != null) {
+                sb.append(String.format(Locale.ROOT, "   %-26s %14s %14s %16s %16s%n", "ViTLens INT8 (ORT Java)",
+                        BenchCommand.fmt(int8.medianMs()), BenchCommand.fmt(m.stages().get("int8_inference_logits")
+                                .medianMs()), "", ""));
+            }
             for (PeerResult p : m.peers()) {
                 if (p.error() != null) {
                     sb.append(String.format(Locale.ROOT, "   %-26s not run: %s%n", p.runtime(), p.error()));
@@ -81,6 +98,10 @@ final class TextReport {
                         p.runtime() + " " + p.version(), BenchCommand.fmt(p.endToEnd().medianMs()),
                         BenchCommand.fmt(p.forward().medianMs()), p.endToEnd().medianMs() / ours.medianMs(),
                         p.forward().medianMs() / bare.medianMs()));
+                if (int8 != null) {
+                    sb.append(String.format(Locale.ROOT, "   %-26s INT8 end to end is %.2fx faster than this%n", "",
+                            p.endToEnd().medianMs() / int8.medianMs()));
+                }
                 if (!p.top().isEmpty()) {
                     sb.append(String.format(Locale.ROOT, "   %-26s top: %s%s%n", "", p.top().get(0),
                             p.notes().isBlank() ? "" : "; " + p.notes()));

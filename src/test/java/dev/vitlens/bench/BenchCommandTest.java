@@ -45,7 +45,7 @@ class BenchCommandTest {
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute("bench", "-m", model.toString(), "--image", image.toString(), "--iterations", "3",
                 "--warmup", "1", "--batches", "1,2", "--format", "json", "--plot", plot.toString(), "--json-out",
-                jsonFile.toString(), "--work-dir", tmp.resolve("work").toString());
+                jsonFile.toString(), "--work-dir", tmp.resolve("work").toString(), "--int8");
         assertEquals(0, exit, err.toString());
 
         JsonNode report = new ObjectMapper().readTree(out.toString());
@@ -54,7 +54,7 @@ class BenchCommandTest {
         assertEquals("tiny", m.get("id").asText());
         for (String stage : List.of("decode", "preprocess", "inference_logits", "bare_ort", "end_to_end",
                 "twin_logits", "inference_attentions", "inference_head_means", "rollout", "rollout_head_means",
-                "overlay", "batch_1", "batch_2")) {
+                "overlay", "batch_1", "batch_2", "int8_end_to_end", "int8_inference_logits")) {
             JsonNode s = m.get("stages").get(stage);
             assertTrue(s != null, "missing stage " + stage);
             assertEquals(stage.equals("batch_2") ? 3 : 3, s.get("n").asInt());
@@ -69,6 +69,8 @@ class BenchCommandTest {
         assertTrue(check.get("attentions").asDouble() < 1e-6, check.toString());
         assertTrue(check.get("head_means").asDouble() < 1e-6, check.toString());
         assertEquals(4, m.get("top").size());
+        assertEquals(1.0, m.get("int8").get("bench_image_same_top1").asDouble(), m.get("int8").toString());
+        assertTrue(m.get("ratios").get("int8_speedup_inference").asDouble() > 0);
         // the explain twin lives in the work dir; the model folder is untouched
         try (var files = Files.list(model)) {
             assertEquals(3, files.count());
