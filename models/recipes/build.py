@@ -248,7 +248,7 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
     else:
         data_txt = ("face-mask images (public GitHub repository chandrikadeb7/Face-Mask-Detection, MIT licence; prepared copy "
                     "with duplicates removed, outside this repository). Seeded stratified split "
-                    f"(seed {ck.get('seed', 20261123)}, 15% validation): {len(T.D.mask_split()['train'])} training / "
+                    f"(seed {T.D.mask_split()['seed']}, 15% validation): {len(T.D.mask_split()['train'])} training / "
                     f"{n_eval} **validation** images; the validation images are never trained on. The file list of both "
                     "parts is in `split.json` (names only; no images are stored in this repository).")
         aug = ("random resized crop (area 0.55–1, aspect 3/4–4/3) from 80×80, ±11° rotation, horizontal flip, "
