@@ -127,7 +127,7 @@ public final class ModelRunner implements AutoCloseable {
      * exists already, so every caller, tests included, must get it here rather than from
      * {@code OrtEnvironment.getEnvironment()} directly.
      */
-    public static OrtEnvironment sharedEnvironment() throws ModelLoadException {
+    public static synchronized OrtEnvironment sharedEnvironment() throws ModelLoadException {
         // Whoever touches ORT first decides where its natives come from: without the cache ORT copies its ~580 MB
         // CUDA provider into /tmp on this start.
         OrtNatives.prepare();
@@ -140,6 +140,23 @@ public final class ModelRunner implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             throw new ModelLoadException("cannot start ONNX Runtime: " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * Starts ONNX Runtime (native libraries, DJL engine, environment) on a daemon thread, so that it overlaps with
+     * whatever the caller does next (reading the catalogue, starting ImageIO or a window). Errors are dropped here:
+     * the next {@link #open} or {@link #sharedEnvironment()} call reports them.
+     */
+    public static void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                sharedEnvironment();
+            } catch (ModelLoadException | RuntimeException | LinkageError ignored) {
+                // reported by the real call
+            }
+        }, "vitlens-ort-warmup");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
