@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The ViT-B/16-shaped graph (random weights, exact shapes of google/vit-base-patch16-224, logits only) made by
- * {@code models/recipes/export_shapes.py}, generated on demand into {@code <cache>/export-shapes/layers-12/}.
+ * {@code models/recipes/export_shapes.py}, generated on demand into {@code <cache>/export-shapes/bench/}.
  */
 final class ExportShapes {
     static final String VIT_B16 = "vit-base-patch16-224";
@@ -23,7 +23,8 @@ final class ExportShapes {
     }
 
     static Path root() {
-        return OrtNatives.cacheRoot().resolve("export-shapes").resolve("layers-12");
+        // Own sub-folder: other tools share export-shapes/ and may clean their own layers-N folders.
+        return OrtNatives.cacheRoot().resolve("export-shapes").resolve("bench");
     }
 
     static Path vitB16(PrintWriter err) throws IOException {
