@@ -173,7 +173,8 @@ def teacher_logit_cache(tid, teacher, data, log):
         out.append(torch.stack([teacher(D.fashion_to_pixel_values(x)),
                                 teacher(D.fashion_to_pixel_values(x.flip(-1)))], 1))
     c = torch.cat(out)
-    torch.save(c, p)
+    torch.save(c, str(p) + ".tmp")
+    os.replace(str(p) + ".tmp", p)
     log(f"teacher logit cache {tuple(c.shape)} in {time.time() - t0:.0f}s")
     return c
 
