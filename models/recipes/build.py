@@ -303,6 +303,12 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
         f"**{key.capitalize()} accuracy: {100 * acc:.2f}%** ({int(np.trace(cm.numpy()))}/{n_eval}) — measured by the recipe "
         f"(`build.py`, PyTorch, exact HF preprocessing) on this machine.",
         "",
+        f"Project goal for this model: target ≥ {100 * spec['target']:.0f}%, floor {100 * spec['floor']:.0f}% — "
+        + ("target met." if acc >= spec["target"] else "floor met, target not met." if acc >= spec["floor"] else
+           "**not met**: this is the best model the recipe reached within the session's CPU budget on a heavily "
+           "shared machine (see Training cost); more epochs should close the gap (`build.py "
+           f"{model_id} --epochs N` continues from the checkpoint)."),
+        "",
         "## Data",
         "",
         data_txt,
