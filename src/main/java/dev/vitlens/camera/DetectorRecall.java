@@ -35,63 +35,38 @@ public final class DetectorRecall {
     private DetectorRecall() {
     }
 
-    /** The configurations compared in docs/face-detection.md, by row name. */
+    /** The configurations compared in docs/face-detection.md, by row name, in table order. */
     public static Map<String, FaceDetector.Settings> configs() {
         FaceDetector.Settings textbook = new FaceDetector.Settings(List.of(Cascade.HAAR_DEFAULT), 1.1, 5, 0.1, 320, 0,
-                false, 0.3, 0);
-        FaceDetector.Settings tuned = textbook.withMinNeighbors(3).withEqualize(true);
+                false, 0.3, 0, 0);
+        FaceDetector.Settings base = textbook.withMinNeighbors(3);
+        FaceDetector.Settings padded = base.withPadFraction(0.25);
         Map<String, FaceDetector.Settings> m = new LinkedHashMap<>();
-        m.put("default mn5 (textbook)", textbook);
+        m.put("haar_default mn5 (textbook)", textbook);
         for (Cascade c : Cascade.values()) {
-            if (c.findsEyes()) {
-                continue;
+            if (!c.findsEyes()) {
+                m.put(c.id() + " mn3", base.withCascades(List.of(c)));
             }
-            m.put(c.id() + " mn3 eq", tuned.withCascades(List.of(c)));
         }
-        m.put("haar_alt2 mn3", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withEqualize(false));
-        m.put("haar_alt2 mn2 eq", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withMinNeighbors(2));
-        m.put("haar_alt2 mn1 eq", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withMinNeighbors(1));
-        m.put("haar_alt2 mn3 eq sf1.05", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withScaleFactor(1.05));
-        m.put("haar_alt2 mn3 eq up192", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withMinDetectSide(192));
-        m.put("haar_alt2 mn3 eq minface0.2", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withMinFaceFraction(0.2));
-        m.put("haar_alt2 mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withPadFraction(0.25));
-        m.put("haar_default mn3 eq pad0.25", tuned.withPadFraction(0.25));
-        m.put("lbp mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.LBP)).withPadFraction(0.25));
-        m.put("haar_alt2 mn2 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_ALT2)).withMinNeighbors(2).withPadFraction(0.25));
-        m.put("alt2+lbp mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_ALT2, Cascade.LBP)).withPadFraction(0.25));
-        m.put("default+alt2+lbp mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_ALT2, Cascade.LBP))
-                .withPadFraction(0.25));
-        m.put("haar_default+eyes mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_EYE))
-                .withPadFraction(0.25));
-        m.put("haar_alt2+eyes mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_ALT2, Cascade.HAAR_EYE))
-                .withPadFraction(0.25));
-        m.put("lbp+eyes mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE)).withPadFraction(0.25));
-        m.put("lbp+eyes+glasses mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE,
-                Cascade.HAAR_EYE_GLASSES)).withPadFraction(0.25));
-        m.put("default+alt2+lbp+eyes mn3 eq pad0.25", tuned.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_ALT2,
-                Cascade.LBP, Cascade.HAAR_EYE)).withPadFraction(0.25));
-        m.put("default+alt2+lbp+profile mn3 eq pad0.25", tuned.withCascades(
-                List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_ALT2, Cascade.LBP, Cascade.HAAR_PROFILE)).withPadFraction(0.25));
-        m.put("lbp mn3 eq pad0.25 minface0.2", tuned.withCascades(List.of(Cascade.LBP)).withPadFraction(0.25)
-                .withMinFaceFraction(0.2));
-        m.put("lbp+eyes mn3 eq pad0.25 minface0.2", tuned.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE))
-                .withPadFraction(0.25).withMinFaceFraction(0.2));
-        m.put("lbp mn2 eq pad0.25 minface0.2", tuned.withCascades(List.of(Cascade.LBP)).withPadFraction(0.25)
-                .withMinFaceFraction(0.2).withMinNeighbors(2));
-        FaceDetector.Settings plain = tuned.withEqualize(false).withPadFraction(0.25);
-        m.put("haar_default mn3 pad0.25", plain);
-        m.put("lbp mn3 pad0.25", plain.withCascades(List.of(Cascade.LBP)));
-        m.put("haar_default+eyes mn3 pad0.25", plain.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_EYE)));
-        m.put("lbp+eyes mn3 pad0.25", plain.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE)));
-        m.put("lbp_improved+eyes mn3 pad0.25", plain.withCascades(List.of(Cascade.LBP_IMPROVED, Cascade.HAAR_EYE)));
-        m.put("haar_default+eyes mn3 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.HAAR_DEFAULT,
-                Cascade.HAAR_EYE)).withMinFaceFraction(0.2));
-        m.put("lbp+eyes mn3 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE))
-                .withMinFaceFraction(0.2));
-        m.put("default+lbp+eyes mn3 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.LBP,
-                Cascade.HAAR_EYE)).withMinFaceFraction(0.2));
-        m.put("haar_default+eyes mn2 pad0.25 minface0.2", plain.withCascades(List.of(Cascade.HAAR_DEFAULT,
-                Cascade.HAAR_EYE)).withMinFaceFraction(0.2).withMinNeighbors(2));
+        m.put("haar_default mn3 equalized", base.withEqualize(true));
+        m.put("haar_default mn2", base.withMinNeighbors(2));
+        m.put("haar_default mn1", base.withMinNeighbors(1));
+        m.put("haar_default mn3 sf1.05", base.withScaleFactor(1.05));
+        m.put("haar_default mn3 upsample to 192", base.withMinDetectSide(192));
+        m.put("haar_default mn3 upsample to 384", base.withMinDetectSide(384));
+        m.put("haar_default mn3 pad0.25", padded);
+        m.put("lbp mn3 pad0.25", padded.withCascades(List.of(Cascade.LBP)));
+        m.put("default+alt2+lbp mn3 pad0.25", padded.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_ALT2,
+                Cascade.LBP)));
+        m.put("haar_default+eyes mn3 pad0.25", padded.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.HAAR_EYE)));
+        m.put("lbp+eyes mn3 pad0.25", padded.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE)));
+        m.put("lbp+eyes+eyeglasses mn3 pad0.25", padded.withCascades(List.of(Cascade.LBP, Cascade.HAAR_EYE,
+                Cascade.HAAR_EYE_GLASSES)));
+        m.put("default+lbp+eyes mn2 pad0.25", padded.withCascades(List.of(Cascade.HAAR_DEFAULT, Cascade.LBP,
+                Cascade.HAAR_EYE)).withMinNeighbors(2));
+        m.put("live preset", FaceDetector.Settings.live());
+        m.put("live preset + pad0.25", FaceDetector.Settings.live().withPadFraction(0.25));
+        m.put("thorough preset", FaceDetector.Settings.thorough());
         return m;
     }
 

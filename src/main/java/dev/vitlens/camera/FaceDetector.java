@@ -30,9 +30,12 @@ public final class FaceDetector implements AutoCloseable {
      * @param overlapIou      boxes overlapping a larger kept box by more than this IoU are dropped
      * @param padFraction     border added on each side (fraction of the side, edge pixels replicated) so that faces
      *                        filling the whole image, as in tight crops, still fit a cascade window with context
+     * @param eyeDetectWidth  the eye-pair stage downscales frames wider than this (0: same image as the face cascades);
+     *                        eye cascades need eyes of 20 px or more, so they need more pixels than face cascades
      */
     public record Settings(List<Cascade> cascades, double scaleFactor, int minNeighbors, double minFaceFraction,
-                           int detectWidth, int minDetectSide, boolean equalize, double overlapIou, double padFraction) {
+                           int detectWidth, int minDetectSide, boolean equalize, double overlapIou, double padFraction,
+                           int eyeDetectWidth) {
 
         public Settings {
             cascades = List.copyOf(cascades);
@@ -46,45 +49,60 @@ public final class FaceDetector implements AutoCloseable {
 
         /** The live default, chosen from the recall/speed table in docs/face-detection.md. */
         public static Settings live() {
-            return new Settings(List.of(Cascade.HAAR_ALT2), 1.1, 3, 0.1, 320, 0, true, 0.3, 0);
+            return new Settings(List.of(Cascade.LBP, Cascade.HAAR_EYE), 1.1, 3, 0.15, 320, 0, false, 0.3, 0, 480);
+        }
+
+        /**
+         * For images that are tight face crops (data sets, folders of portraits): more cascades and a padded border,
+         * higher recall at about twice the cost. See docs/face-detection.md.
+         */
+        public static Settings thorough() {
+            return new Settings(List.of(Cascade.HAAR_DEFAULT, Cascade.LBP, Cascade.HAAR_EYE), 1.1, 3, 0.2, 320, 0, false,
+                    0.3, 0.25, 640);
         }
 
         public Settings withCascades(List<Cascade> c) {
-            return new Settings(c, scaleFactor, minNeighbors, minFaceFraction, detectWidth, minDetectSide, equalize, overlapIou, padFraction);
+            return new Settings(c, scaleFactor, minNeighbors, minFaceFraction, detectWidth, minDetectSide, equalize, overlapIou, padFraction, eyeDetectWidth);
         }
 
         public Settings withScaleFactor(double s) {
-            return new Settings(cascades, s, minNeighbors, minFaceFraction, detectWidth, minDetectSide, equalize, overlapIou, padFraction);
+            return new Settings(cascades, s, minNeighbors, minFaceFraction, detectWidth, minDetectSide, equalize, overlapIou, padFraction, eyeDetectWidth);
         }
 
         public Settings withMinNeighbors(int n) {
-            return new Settings(cascades, scaleFactor, n, minFaceFraction, detectWidth, minDetectSide, equalize, overlapIou, padFraction);
+            return new Settings(cascades, scaleFactor, n, minFaceFraction, detectWidth, minDetectSide, equalize, overlapIou, padFraction, eyeDetectWidth);
         }
 
         public Settings withMinFaceFraction(double f) {
-            return new Settings(cascades, scaleFactor, minNeighbors, f, detectWidth, minDetectSide, equalize, overlapIou, padFraction);
+            return new Settings(cascades, scaleFactor, minNeighbors, f, detectWidth, minDetectSide, equalize, overlapIou, padFraction, eyeDetectWidth);
         }
 
         public Settings withDetectWidth(int w) {
-            return new Settings(cascades, scaleFactor, minNeighbors, minFaceFraction, w, minDetectSide, equalize, overlapIou, padFraction);
+            return new Settings(cascades, scaleFactor, minNeighbors, minFaceFraction, w, minDetectSide, equalize, overlapIou, padFraction, eyeDetectWidth);
         }
 
         public Settings withMinDetectSide(int s) {
-            return new Settings(cascades, scaleFactor, minNeighbors, minFaceFraction, detectWidth, s, equalize, overlapIou, padFraction);
+            return new Settings(cascades, scaleFactor, minNeighbors, minFaceFraction, detectWidth, s, equalize, overlapIou, padFraction, eyeDetectWidth);
         }
 
         public Settings withEqualize(boolean e) {
-            return new Settings(cascades, scaleFactor, minNeighbors, minFaceFraction, detectWidth, minDetectSide, e, overlapIou, padFraction);
+            return new Settings(cascades, scaleFactor, minNeighbors, minFaceFraction, detectWidth, minDetectSide, e, overlapIou, padFraction, eyeDetectWidth);
         }
 
         public Settings withPadFraction(double p) {
-            return new Settings(cascades, scaleFactor, minNeighbors, minFaceFraction, detectWidth, minDetectSide, equalize, overlapIou, p);
+            return new Settings(cascades, scaleFactor, minNeighbors, minFaceFraction, detectWidth, minDetectSide, equalize, overlapIou, p, eyeDetectWidth);
+        }
+
+        public Settings withEyeDetectWidth(int ew) {
+            return new Settings(cascades, scaleFactor, minNeighbors, minFaceFraction, detectWidth, minDetectSide, equalize,
+                    overlapIou, padFraction, ew);
         }
 
         public String describe() {
             return "cascades=" + cascades.stream().map(Cascade::id).toList() + " scaleFactor=" + scaleFactor
                     + " minNeighbors=" + minNeighbors + " minFace=" + minFaceFraction + " detectWidth=" + detectWidth
-                    + " minDetectSide=" + minDetectSide + " equalize=" + equalize + " pad=" + padFraction;
+                    + " minDetectSide=" + minDetectSide + " equalize=" + equalize + " pad=" + padFraction
+                    + (cascades.stream().anyMatch(Cascade::findsEyes) ? " eyeDetectWidth=" + eyeDetectWidth : "");
         }
     }
 
@@ -94,6 +112,8 @@ public final class FaceDetector implements AutoCloseable {
     private final Mat gray = new Mat();
     private final Mat scaled = new Mat();
     private final Mat padded = new Mat();
+    private final Mat eyeScaled = new Mat();
+    private final Mat eyePadded = new Mat();
 
     public FaceDetector(Settings settings) {
         OpenCvNatives.ensureLoaded();
@@ -124,51 +144,36 @@ public final class FaceDetector implements AutoCloseable {
         } else {
             Imgproc.cvtColor(frame, gray, frame.channels() == 4 ? Imgproc.COLOR_BGRA2GRAY : Imgproc.COLOR_BGR2GRAY);
         }
-        double scale = 1.0;
-        if (settings.detectWidth() > 0 && w > settings.detectWidth()) {
-            scale = (double) settings.detectWidth() / w;
-        }
-        if (settings.minDetectSide() > 0 && Math.min(w, h) * scale < settings.minDetectSide()) {
-            scale = (double) settings.minDetectSide() / Math.min(w, h);
-        }
-        Mat input = gray;
-        if (scale != 1.0) {
-            Imgproc.resize(gray, scaled, new Size(Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(h * scale))),
-                    0, 0, scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
-            input = scaled;
-        }
-        if (settings.equalize()) {
-            Imgproc.equalizeHist(input, input);
-        }
-        int minSide = Math.max(12, (int) Math.round(Math.min(input.cols(), input.rows()) * settings.minFaceFraction()));
-        int padX = 0;
-        int padY = 0;
-        if (settings.padFraction() > 0) {
-            padX = (int) Math.round(input.cols() * settings.padFraction());
-            padY = (int) Math.round(input.rows() * settings.padFraction());
-            Core.copyMakeBorder(input, padded, padY, padY, padX, padX, Core.BORDER_REPLICATE);
-            input = padded;
-        }
         List<Box> found = new ArrayList<>();
         MatOfRect hits = new MatOfRect();
         try {
-            for (CascadeClassifier cc : classifiers) {
-                cc.detectMultiScale(input, hits, settings.scaleFactor(), settings.minNeighbors(), 0,
-                        new Size(minSide, minSide), new Size());
-                for (Rect r : hits.toArray()) {
-                    found.add(new Box((int) Math.round((r.x - padX) / scale), (int) Math.round((r.y - padY) / scale),
-                            (int) Math.round(r.width / scale), (int) Math.round(r.height / scale)).clamp(w, h));
+            if (!classifiers.isEmpty()) {
+                DetectionImage in = prepare(settings.detectWidth(), scaled, padded);
+                for (CascadeClassifier cc : classifiers) {
+                    cc.detectMultiScale(in.image(), hits, settings.scaleFactor(), settings.minNeighbors(), 0,
+                            new Size(in.minFace(), in.minFace()), new Size());
+                    for (Rect r : hits.toArray()) {
+                        Box b = new Box(r.x, r.y, r.width, r.height);
+                        if (in.mostlyInsideImage(b)) {
+                            found.add(in.toFrame(b, w, h));
+                        }
+                    }
                 }
             }
             // Eye pairs only when no face cascade fired: they rescue masked faces but cost time and add false hits.
-            if (found.isEmpty()) {
+            if (found.isEmpty() && !eyeClassifiers.isEmpty()) {
+                int width = settings.eyeDetectWidth() > 0 ? settings.eyeDetectWidth() : settings.detectWidth();
+                DetectionImage in = prepare(width, eyeScaled, eyePadded);
+                // An eye is about a fifth of the face's width; eyes larger than a third of the image are no eyes.
+                int minEye = Math.max(8, in.minFace() / 5);
+                int maxEye = Math.max(minEye + 1, Math.min(in.image().cols(), in.image().rows()) / 3);
                 for (CascadeClassifier cc : eyeClassifiers) {
-                    cc.detectMultiScale(input, hits, settings.scaleFactor(), settings.minNeighbors(), 0,
-                            new Size(Math.max(8, minSide / 6), Math.max(8, minSide / 6)), new Size());
+                    cc.detectMultiScale(in.image(), hits, settings.scaleFactor(), settings.minNeighbors(), 0,
+                            new Size(minEye, minEye), new Size(maxEye, maxEye));
                     for (Box face : facesFromEyes(hits.toArray())) {
-                        found.add(new Box((int) Math.round((face.x() - padX) / scale),
-                                (int) Math.round((face.y() - padY) / scale), (int) Math.round(face.width() / scale),
-                                (int) Math.round(face.height() / scale)).clamp(w, h));
+                        if (in.mostlyInsideImage(face)) {
+                            found.add(in.toFrame(face, w, h));
+                        }
                     }
                 }
             }
@@ -176,6 +181,56 @@ public final class FaceDetector implements AutoCloseable {
             hits.release();
         }
         return suppressOverlaps(found, settings.overlapIou());
+    }
+
+    /** A grayscale image ready for a cascade, and how to map its boxes back to the frame. */
+    private record DetectionImage(Mat image, double scale, int padX, int padY, int minFace) {
+        /** At least 60% of the box lies on the real image, not on the replicated border (which breeds false hits). */
+        boolean mostlyInsideImage(Box b) {
+            if (padX == 0 && padY == 0) {
+                return true;
+            }
+            Box real = new Box(padX, padY, image.cols() - 2 * padX, image.rows() - 2 * padY);
+            return b.intersectionArea(real) >= 0.6 * b.area();
+        }
+
+        Box toFrame(Box b, int frameWidth, int frameHeight) {
+            return new Box((int) Math.round((b.x() - padX) / scale), (int) Math.round((b.y() - padY) / scale),
+                    (int) Math.round(b.width() / scale), (int) Math.round(b.height() / scale)).clamp(frameWidth, frameHeight);
+        }
+    }
+
+    /** Scales {@link #gray} (down to {@code maxWidth}, up to the minimum side), equalizes and pads it. */
+    private DetectionImage prepare(int maxWidth, Mat scaledBuffer, Mat paddedBuffer) {
+        int w = gray.cols();
+        int h = gray.rows();
+        double scale = 1.0;
+        if (maxWidth > 0 && w > maxWidth) {
+            scale = (double) maxWidth / w;
+        }
+        if (settings.minDetectSide() > 0 && Math.min(w, h) * scale < settings.minDetectSide()) {
+            scale = (double) settings.minDetectSide() / Math.min(w, h);
+        }
+        Mat input = scaledBuffer;
+        if (scale != 1.0) {
+            Imgproc.resize(gray, scaledBuffer, new Size(Math.max(1, Math.round(w * scale)),
+                    Math.max(1, Math.round(h * scale))), 0, 0, scale < 1 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
+        } else {
+            gray.copyTo(scaledBuffer);
+        }
+        if (settings.equalize()) {
+            Imgproc.equalizeHist(input, input);
+        }
+        int minFace = Math.max(12, (int) Math.round(Math.min(input.cols(), input.rows()) * settings.minFaceFraction()));
+        int padX = 0;
+        int padY = 0;
+        if (settings.padFraction() > 0) {
+            padX = (int) Math.round(input.cols() * settings.padFraction());
+            padY = (int) Math.round(input.rows() * settings.padFraction());
+            Core.copyMakeBorder(input, paddedBuffer, padY, padY, padX, padX, Core.BORDER_REPLICATE);
+            input = paddedBuffer;
+        }
+        return new DetectionImage(input, scale, padX, padY, minFace);
     }
 
     /**
@@ -210,7 +265,9 @@ public final class FaceDetector implements AutoCloseable {
 
     /**
      * Greedy suppression, largest box first: a box is dropped when it overlaps a kept one by more than {@code iou}, or
-     * lies mostly (over 70%) inside it (cascades often add a second box on part of the same face).
+     * lies mostly (over 70%) inside a kept box of comparable size (at most 2.5 times its area; cascades often add a
+     * second box on part of the same face). A much larger box around a face is more likely a false hit than the same
+     * face, so it does not hide the smaller one.
      */
     static List<Box> suppressOverlaps(List<Box> boxes, double iou) {
         List<Box> sorted = new ArrayList<>(boxes);
@@ -223,7 +280,8 @@ public final class FaceDetector implements AutoCloseable {
             boolean overlaps = false;
             for (Box k : kept) {
                 int inter = b.intersectionArea(k);
-                if (b.iou(k) > iou || inter > 0.7 * Math.min(b.area(), k.area())) {
+                boolean comparable = k.area() <= 2.5 * b.area();
+                if (b.iou(k) > iou || comparable && inter > 0.7 * b.area()) {
                     overlaps = true;
                     break;
                 }
@@ -240,5 +298,7 @@ public final class FaceDetector implements AutoCloseable {
         gray.release();
         scaled.release();
         padded.release();
+        eyeScaled.release();
+        eyePadded.release();
     }
 }

@@ -145,7 +145,7 @@ public class ExplainCommand implements Callable<Integer> {
     Path image;
 
     /** Everything computed, for the text and JSON reports. */
-    record Report(ModelInfo info, String deviceId, boolean derivedModel, List<Prediction> top, HeatGrid grid,
+    record Report(ModelInfo info, String method, String deviceId, boolean derivedModel, List<Prediction> top, HeatGrid grid,
                   Map<String, Object> settings, Map<String, Double> timingsMs) {
     }
 
@@ -287,7 +287,7 @@ public class ExplainCommand implements Callable<Integer> {
             HeatmapRenderer.writePng(renderOverlay(decoded, preprocessor, grid, s.render), out);
             timings.put("render", ms(r0, System.nanoTime()));
         }
-        Report report = new Report(info, deviceId, derived, top, grid, settings, timings);
+        Report report = new Report(info, method.name(), deviceId, derived, top, grid, settings, timings);
         PrintWriter stdout = spec.commandLine().getOut();
         if (format == Format.json) {
             stdout.println(json(report));
@@ -391,8 +391,7 @@ public class ExplainCommand implements Callable<Integer> {
         ObjectNode o = mapper.createObjectNode();
         o.put("model", r.info().id());
         o.put("device", r.deviceId());
-        o.put("method", r.settings().containsKey("target_class") ? "occlusion"
-                : r.settings().containsKey("layer") ? "attention" : "rollout");
+        o.put("method", r.method());
         o.put("attentions_added", r.derivedModel());
         o.putArray("grid").add(r.grid().height()).add(r.grid().width());
         o.put("prefix_tokens", r.info().layout().prefixTokens());
@@ -421,7 +420,7 @@ public class ExplainCommand implements Callable<Integer> {
         out.println("top: " + (r.top().isEmpty() ? "none (no classification head)" : top));
         StringBuilder settings = new StringBuilder();
         r.settings().forEach((k, v) -> settings.append(settings.length() > 0 ? ", " : "").append(k).append(' ').append(v));
-        out.println("settings: " + settings);
+        out.println("method: " + r.method() + " (" + settings + ")");
         HeatGrid grid = r.grid();
         out.printf(Locale.ROOT, "heatmap %dx%d, min %.4g, max %.4g (shown scaled to 0-9):%n", grid.height(),
                 grid.width(), grid.min(), grid.max());

@@ -9,6 +9,7 @@ import dev.vitlens.inference.Device;
 import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.camera.FaceClassifier;
+import dev.vitlens.camera.FaceDetector;
 import dev.vitlens.camera.FaceResult;
 import dev.vitlens.camera.FrameResult;
 import dev.vitlens.camera.FrameSource;
@@ -98,8 +99,20 @@ public class LiveCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES}.")
     Format format;
 
+    enum DetectorPreset { live, thorough }
+
+    @Option(names = "--detector", defaultValue = "live", description = "Face detector preset: live (fast, webcam"
+            + " frames) or thorough (more cascades, padded; for tight face crops such as a folder of portraits)"
+            + " (default ${DEFAULT-VALUE}).")
+    DetectorPreset detector;
+
     @Override
     public Integer call() throws Exception {
+        // Loading the model initialises ONNX Runtime, which needs more than the default thread stack.
+        return BigStack.call("vitlens-live-cli", this::runCommand);
+    }
+
+    private Integer runCommand() throws Exception {
         if (threshold < 0 || threshold > 1) {
             throw new ParameterException(spec.commandLine(), "--threshold must be between 0 and 1");
         }
@@ -146,7 +159,8 @@ public class LiveCommand implements Callable<Integer> {
     private int run(FrameSource frameSource, FaceClassifier classifier, PrintWriter out, PrintWriter err)
             throws InterruptedException {
         LiveOptions options = LiveOptions.defaults().withFallback(!noFallback).withThreshold(threshold)
-                .withRender(false);
+                .withRender(false).withDetector(detector == DetectorPreset.thorough ? FaceDetector.Settings.thorough()
+                        : FaceDetector.Settings.live());
         LiveStats stats = new LiveStats();
         AtomicLong count = new AtomicLong();
         LivePipeline[] holder = new LivePipeline[1];

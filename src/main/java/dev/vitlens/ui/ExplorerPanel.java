@@ -142,7 +142,9 @@ public final class ExplorerPanel extends VBox {
         javafx.scene.layout.ColumnConstraints controls = new javafx.scene.layout.ColumnConstraints();
         controls.setHgrow(Priority.ALWAYS);
         controls.setFillWidth(true);
-        grid.getColumnConstraints().addAll(labels, controls);
+        javafx.scene.layout.ColumnConstraints values = new javafx.scene.layout.ColumnConstraints();
+        values.setMinWidth(44);
+        grid.getColumnConstraints().addAll(labels, controls, values);
         return grid;
     }
 }

@@ -36,7 +36,8 @@ public final class ImageCanvas extends Region {
         for (Observable o : new Observable[] {viewModel.imageProperty(), viewModel.heatmapImageProperty(),
                 viewModel.heatmapVisibleProperty(), viewModel.heatmapOpacityProperty(), viewModel.gridVisibleProperty(),
                 viewModel.gridRowsProperty(), viewModel.gridColumnsProperty(), viewModel.hoveredPatchProperty(),
-                viewModel.explorer().queryProperty(), viewModel.zoomProperty(), widthProperty(), heightProperty()}) {
+                viewModel.explorer().queryProperty(), viewModel.zoomProperty(), viewModel.modelRegionProperty(),
+                widthProperty(), heightProperty()}) {
             o.addListener(obs -> draw());
         }
         viewModel.zoomProperty().addListener((obs, old, now) -> {
@@ -117,10 +118,9 @@ public final class ImageCanvas extends Region {
         if (image == null || rows == 0 || cols == 0) {
             return null;
         }
-        double scale = scale(image);
-        Point2D origin = origin(image, scale);
-        double u = (x - origin.getX()) / (image.getWidth() * scale);
-        double v = (y - origin.getY()) / (image.getHeight() * scale);
+        javafx.geometry.Rectangle2D seen = seenArea(image);
+        double u = (x - seen.getMinX()) / seen.getWidth();
+        double v = (y - seen.getMinY()) / seen.getHeight();
         if (u < 0 || v < 0 || u >= 1 || v >= 1) {
             return null;
         }
@@ -129,12 +129,21 @@ public final class ImageCanvas extends Region {
 
     /** Canvas coordinates of the centre of a patch (used by tests to click a patch as a user would). */
     public Point2D patchCenter(PatchPosition patch) {
-        Image image = viewModel.imageProperty().get();
+        javafx.geometry.Rectangle2D seen = seenArea(viewModel.imageProperty().get());
+        double cellW = seen.getWidth() / viewModel.gridColumnsProperty().get();
+        double cellH = seen.getHeight() / viewModel.gridRowsProperty().get();
+        return new Point2D(seen.getMinX() + (patch.col() + 0.5) * cellW, seen.getMinY() + (patch.row() + 0.5) * cellH);
+    }
+
+    /** On-screen rectangle of the part of the image the model saw (where heatmap and grid go). */
+    private javafx.geometry.Rectangle2D seenArea(Image image) {
         double scale = scale(image);
-        Point2D origin = origin(image, scale);
-        double cellW = image.getWidth() * scale / viewModel.gridColumnsProperty().get();
-        double cellH = image.getHeight() * scale / viewModel.gridRowsProperty().get();
-        return new Point2D(origin.getX() + (patch.col() + 0.5) * cellW, origin.getY() + (patch.row() + 0.5) * cellH);
+        Point2D o = origin(image, scale);
+        double w = image.getWidth() * scale;
+        double h = image.getHeight() * scale;
+        dev.vitlens.ui.viewmodel.ImageRegion r = viewModel.modelRegionProperty().get();
+        return new javafx.geometry.Rectangle2D(o.getX() + r.x() * w, o.getY() + r.y() * h, r.width() * w,
+                r.height() * h);
     }
 
     private void draw() {
@@ -151,13 +160,17 @@ public final class ImageCanvas extends Region {
         double h = image.getHeight() * scale;
         g.setImageSmoothing(false);
         g.drawImage(image, o.getX(), o.getY(), w, h);
+        javafx.geometry.Rectangle2D seen = seenArea(image);
         Image heat = viewModel.heatmapImageProperty().get();
         if (heat != null && viewModel.heatmapVisibleProperty().get()) {
             g.setImageSmoothing(true);
             g.setGlobalAlpha(viewModel.heatmapOpacityProperty().get());
-            g.drawImage(heat, o.getX(), o.getY(), w, h);
+            g.drawImage(heat, seen.getMinX(), seen.getMinY(), seen.getWidth(), seen.getHeight());
             g.setGlobalAlpha(1);
         }
+        o = new Point2D(seen.getMinX(), seen.getMinY());
+        w = seen.getWidth();
+        h = seen.getHeight();
         int rows = viewModel.gridRowsProperty().get();
         int cols = viewModel.gridColumnsProperty().get();
         if (rows == 0 || cols == 0) {

@@ -49,7 +49,9 @@ public final class NotificationLayer extends VBox {
         while (getChildren().size() > MAX_SHOWN) {
             getChildren().remove(0);
         }
-        PauseTransition dismiss = new PauseTransition(lifetime);
+        // Errors stay longer: they explain why something the user asked for did not happen.
+        PauseTransition dismiss = new PauseTransition(notice.severity() == Notice.Severity.ERROR
+                ? lifetime.multiply(2) : lifetime);
         dismiss.setOnFinished(e -> getChildren().remove(notification));
         dismiss.play();
     }

@@ -2,7 +2,9 @@ package dev.vitlens.ui;
 
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
+import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.ui.viewmodel.EngineBackend;
+import dev.vitlens.ui.viewmodel.LiveViewModel;
 import dev.vitlens.ui.viewmodel.TaskExecutor;
 import dev.vitlens.ui.viewmodel.WorkbenchBackend;
 import dev.vitlens.ui.viewmodel.WorkbenchSettings;
@@ -26,6 +28,8 @@ public class VitLensApp extends Application {
     private TaskExecutor batch;
     private WorkbenchViewModel viewModel;
     private Stage stage;
+    private TaskExecutor live;
+    private LiveViewModel liveViewModel;
 
     /** Opens the main window; {@code files} are images or folders to open at start. Blocks until the window closes. */
     public static void launchApp(String[] files) {
@@ -43,7 +47,9 @@ public class VitLensApp extends Application {
         batch = TaskExecutor.singleThread("vitlens-gallery", Platform::runLater);
         viewModel = new WorkbenchViewModel(backend, interactive, batch, settings);
 
-        WorkbenchView view = new WorkbenchView(viewModel, VitLensApp::applyTheme);
+        live = TaskExecutor.singleThread("vitlens-live", Platform::runLater);
+        liveViewModel = new LiveViewModel(ModelCatalog::standard, live, Platform::runLater, viewModel::notify);
+        WorkbenchView view = new WorkbenchView(viewModel, liveViewModel, VitLensApp::applyTheme);
         Scene scene = new Scene(view, settings.windowWidth(), settings.windowHeight());
         scene.getStylesheets().add(Objects.requireNonNull(
                 VitLensApp.class.getResource("vitlens.css"), "vitlens.css missing").toExternalForm());
@@ -76,6 +82,12 @@ public class VitLensApp extends Application {
                 viewModel.settings().setWindowSize(stage.getScene().getWidth(), stage.getScene().getHeight());
             }
             viewModel.shutdown();
+        }
+        if (liveViewModel != null) {
+            liveViewModel.shutdown();
+        }
+        if (live != null) {
+            live.close();
         }
         if (interactive != null) {
             interactive.close();

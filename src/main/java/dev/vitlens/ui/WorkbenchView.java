@@ -1,6 +1,7 @@
 package dev.vitlens.ui;
 
 import atlantafx.base.theme.Styles;
+import dev.vitlens.ui.viewmodel.LiveViewModel;
 import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
@@ -56,8 +57,11 @@ public final class WorkbenchView extends StackPane {
     private final Menu recentMenu = new Menu("Open _Recent");
     private final Consumer<Boolean> themeSwitcher;
 
-    public WorkbenchView(WorkbenchViewModel viewModel, Consumer<Boolean> themeSwitcher) {
+    private final LiveViewModel liveViewModel;
+
+    public WorkbenchView(WorkbenchViewModel viewModel, LiveViewModel liveViewModel, Consumer<Boolean> themeSwitcher) {
         this.viewModel = viewModel;
+        this.liveViewModel = liveViewModel;
         this.themeSwitcher = themeSwitcher;
         getStyleClass().add("workbench");
         modelPicker = new ModelPicker(viewModel);
@@ -203,11 +207,15 @@ public final class WorkbenchView extends StackPane {
 
         Tab images = new Tab("Images", split);
         images.setId("imagesTab");
-        Tab live = new Tab("Live", new LiveTabContent());
+        Tab live = new Tab("Live", new LiveTabContent(liveViewModel));
         live.setId("liveTab");
+        live.setOnSelectionChanged(e -> {
+            if (live.isSelected() && liveViewModel.models().isEmpty()) {
+                liveViewModel.loadModels();
+            }
+        });
         TabPane tabs = new TabPane(images, live);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tabs.getStyleClass().add(Styles.TABS_FLOATING);
         return tabs;
     }
 

@@ -46,6 +46,20 @@ final class TestFrames {
         return frame;
     }
 
+    /** 640x480 close-up: the photo scaled 1.6x so the face is about 160 px wide, centred at {@link #CLOSE_UP_FACE}. */
+    static Mat closeUpFrame() {
+        Mat a = astronaut();
+        Mat big = new Mat();
+        Imgproc.resize(a, big, new org.opencv.core.Size(819, 819));
+        Mat frame = big.submat(new Rect(40, 0, 640, 480)).clone();
+        big.release();
+        a.release();
+        return frame;
+    }
+
+    /** Face centre in {@link #closeUpFrame()}: (225, 115) in the photo, times 1.6, minus the 40 px crop. */
+    static final Point CLOSE_UP_FACE = new Point(225 * 1.6 - 40, 115 * 1.6);
+
     static Mat blankFrame(int width, int height, int gray) {
         OpenCvNatives.ensureLoaded();
         return new Mat(height, width, CvType.CV_8UC3, new Scalar(gray, gray, gray));

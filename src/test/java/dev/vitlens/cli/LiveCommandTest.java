@@ -64,7 +64,8 @@ class LiveCommandTest {
 
     @Test
     void framesOptionStopsALoopingClip() {
-        Run r = run("live", "--detect-only", "--video", greyClip(3).toString(), "--loop", "--frames", "5");
+        Run r = run("live", "--detect-only", "--detector", "thorough", "--video", greyClip(3).toString(), "--loop",
+                "--frames", "5");
         assertEquals(0, r.exit(), r.err());
         assertEquals(5, r.out().lines().filter(l -> l.startsWith("frame ")).count(), r.out());
         assertTrue(r.out().contains("summary: 5 frames"), r.out());

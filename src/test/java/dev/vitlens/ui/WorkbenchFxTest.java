@@ -4,8 +4,11 @@ import atlantafx.base.controls.Notification;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.testing.TinyModels;
 import dev.vitlens.ui.viewmodel.Classification;
+import dev.vitlens.ui.viewmodel.ColormapChoice;
+import dev.vitlens.ui.viewmodel.ExplainMethod;
 import dev.vitlens.ui.viewmodel.EngineBackend;
 import dev.vitlens.ui.viewmodel.GalleryItem;
+import dev.vitlens.ui.viewmodel.LiveViewModel;
 import dev.vitlens.ui.viewmodel.ModelEntry;
 import dev.vitlens.ui.viewmodel.PatchPosition;
 import dev.vitlens.ui.viewmodel.QueryChoice;
@@ -42,6 +45,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +76,8 @@ class WorkbenchFxTest {
     private WorkbenchView view;
     private TaskExecutor interactive;
     private TaskExecutor batch;
+    private TaskExecutor live;
+    private LiveViewModel liveViewModel;
     private Preferences prefs;
 
     @BeforeAll
@@ -133,7 +139,10 @@ class WorkbenchFxTest {
         interactive = TaskExecutor.singleThread("test-inference", Platform::runLater);
         batch = TaskExecutor.singleThread("test-gallery", Platform::runLater);
         viewModel = new WorkbenchViewModel(backend, interactive, batch, new WorkbenchSettings(prefs));
-        view = new WorkbenchView(viewModel, dark -> { });
+        live = TaskExecutor.singleThread("test-live", Platform::runLater);
+        liveViewModel = new LiveViewModel(() -> new ModelCatalog(modelsDir, root.resolve("no-user-models")), live,
+                Platform::runLater, viewModel::notify);
+        view = new WorkbenchView(viewModel, liveViewModel, dark -> { });
         Scene scene = new Scene(view, 1200, 800);
         view.installKeyHandlers(scene);
         stage.setScene(scene);
@@ -143,8 +152,10 @@ class WorkbenchFxTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        liveViewModel.shutdown();
         interactive.close();
         batch.close();
+        live.close();
         prefs.removeNode();
     }
 
@@ -240,6 +251,22 @@ class WorkbenchFxTest {
     }
 
     @Test
+    void explorerSwitchesToRawAttentionAndOcclusion(FxRobot robot) throws Exception {
+        openAndWait(robot, blue);
+        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplainMethod.RAW_ATTENTION));
+        waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("raw attention")
+                && !viewModel.busyProperty().get());
+        robot.interact(() -> viewModel.explorer().layerProperty().set(0));
+        waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("raw attention, layer 1,")
+                && !viewModel.busyProperty().get());
+        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplainMethod.OCCLUSION));
+        waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("occlusion")
+                && !viewModel.busyProperty().get());
+        assertEquals(ColormapChoice.DIVERGING, viewModel.colormapProperty().get());
+        assertTrue(viewModel.heatmapDescriptionProperty().get().contains(expectedTop1(blue, "tiny-a")));
+    }
+
+    @Test
     void folderBatchReachesHundredPercentAndCanBeCancelled(FxRobot robot) throws Exception {
         waitUntil(() -> !viewModel.models().isEmpty());
         robot.interact(() -> viewModel.openFiles(List.of(folder)));
@@ -268,6 +295,79 @@ class WorkbenchFxTest {
         Thread.sleep(300);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(stoppedAt, viewModel.galleryProgressProperty().get(), 1e-9, "no progress after cancel");
+    }
+
+    @Test
+    void exportsOverlayPngAndResultsAsJsonAndCsvWithoutLeavingTempFiles(FxRobot robot) throws Exception {
+        openAndWait(robot, red);
+        Path out = Files.createDirectories(root.resolve("export-" + UUID.randomUUID()));
+        Path png = out.resolve("overlay.png");
+        Path json = out.resolve("results.json");
+        Path csv = out.resolve("results.csv");
+        Files.writeString(json, "old content the user agreed to replace");
+        robot.interact(() -> {
+            viewModel.saveOverlay(png);
+            viewModel.saveResults(json);
+            viewModel.saveResults(csv);
+        });
+        waitUntil(() -> viewModel.notices().stream().filter(n -> n.title().endsWith("saved")).count() == 3);
+        BufferedImage overlay = ImageIO.read(png.toFile());
+        assertEquals(28, overlay.getWidth());
+        assertNotEquals(ImageIO.read(red.toFile()).getRGB(14, 14), overlay.getRGB(14, 14), "heatmap blended in");
+        String top1 = expectedTop1(red, "tiny-a");
+        assertTrue(Files.readString(json).contains("\"label\" : \"" + top1 + "\""), Files.readString(json));
+        assertTrue(Files.readString(csv).lines().skip(1).findFirst().orElseThrow().contains(",1," + top1 + ","));
+        assertEquals(viewModel.resultsJson().orElseThrow(), Files.readString(json));
+        try (var listing = Files.list(out)) {
+            assertEquals(3, listing.count(), "no temp files left behind");
+        }
+    }
+
+    @Test
+    void liveTabRunsAFolderSourceThroughTheModelAndStops(FxRobot robot) throws Exception {
+        Path frames = Files.createDirectories(root.resolve("live-" + UUID.randomUUID()));
+        try (var astronaut = WorkbenchFxTest.class.getResourceAsStream("/dev/vitlens/camera/astronaut.png")) {
+            Files.copy(Objects.requireNonNull(astronaut, "camera test image"), frames.resolve("astronaut.png"));
+        }
+        robot.clickOn("Live");
+        waitUntil(() -> liveViewModel.models().contains("tiny-a"));
+        robot.interact(() -> {
+            liveViewModel.sourceProperty().set(frames.toString());
+            liveViewModel.modelProperty().set("tiny-a");
+        });
+        robot.clickOn("#liveStart");
+        waitUntil(() -> liveViewModel.frameProperty().get() != null && liveViewModel.fpsProperty().get().contains("FPS")
+                && liveViewModel.statusProperty().get().startsWith("frame"));
+        assertTrue(liveViewModel.statusProperty().get().contains("%"), liveViewModel.statusProperty().get());
+        assertNotNull(robot.lookup("#liveFrame").queryAs(javafx.scene.image.ImageView.class).getImage());
+        robot.clickOn("#liveStop");
+        waitUntil(() -> !liveViewModel.runningProperty().get());
+        assertEquals("Stopped", liveViewModel.statusProperty().get());
+    }
+
+    @Test
+    void liveTabReportsABadSourceWithoutCrashing(FxRobot robot) throws Exception {
+        robot.clickOn("Live");
+        robot.interact(() -> {
+            liveViewModel.sourceProperty().set(root.resolve("no-such-clip.avi").toString());
+            liveViewModel.start();
+        });
+        waitUntil(() -> viewModel.notices().stream().anyMatch(n -> n.title().equals("Cannot start live view")));
+        assertTrue(!liveViewModel.runningProperty().get());
+    }
+
+    @Test
+    void ctrlVPastesAClipboardImageAndClassifiesIt(FxRobot robot) throws Exception {
+        waitUntil(() -> !viewModel.models().isEmpty() && !viewModel.busyProperty().get());
+        robot.interact(() -> {
+            javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+            content.putImage(new Image(blue.toUri().toString()));
+            javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+        });
+        robot.clickOn(view.imageCanvas(), javafx.scene.input.MouseButton.SECONDARY);
+        robot.press(KeyCode.CONTROL).type(KeyCode.V).release(KeyCode.CONTROL);
+        waitUntil(() -> "Pasted image".equals(viewModel.imageNameProperty().get()) && !viewModel.busyProperty().get());
+        assertEquals(expectedTop1(blue, "tiny-a"), robot.lookup("#top1").queryAs(Label.class).getText());
     }
 
     @Test

@@ -14,13 +14,16 @@ import java.util.List;
  * @param device           device that ran it ("CUDA" or "CPU")
  * @param deviceNote       why that device (CUDA fallback reason), or empty
  * @param attentions       backend-owned attention data for explanations (opaque to the UI), or null
+ * @param region           the part of the image the model saw (centre crops see less than the whole image)
  */
 public record Classification(String modelId, List<Prediction> top, TokenLayout layout, double preprocessMillis,
-                             double inferenceMillis, String device, String deviceNote, Object attentions) {
+                             double inferenceMillis, String device, String deviceNote, Object attentions,
+                             ImageRegion region) {
 
     public Classification {
         top = List.copyOf(top);
         deviceNote = deviceNote == null ? "" : deviceNote;
+        region = region == null ? ImageRegion.WHOLE : region;
     }
 
     public boolean hasAttentions() {

@@ -5,6 +5,8 @@ import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.imaging.ImageDecoder;
 import dev.vitlens.imaging.Preprocessor;
 import dev.vitlens.imaging.RgbImage;
+import dev.vitlens.explain.OcclusionSensitivity;
+import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.inference.Scores;
@@ -21,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -144,23 +147,26 @@ public final class EngineBackend implements WorkbenchBackend {
         float[] probabilities = Scores.softmax(output.logits()[0]);
         List<Prediction> top = Scores.topK(probabilities, info.labels(), topK).stream()
                 .map(p -> new Prediction(p.index(), p.label(), p.score())).toList();
+        int[] resized = info.preprocessor().resizedSize(image.getHeight(), image.getWidth());
+        ImageRegion seen = ImageRegion.ofCenterCrop(resized[0], resized[1], info.preprocessor().cropSize());
         return new Classification(modelId, top, info.layout(), (preprocessed - start) / 1e6,
                 (inferred - preprocessed) / 1e6, runner.device().name(),
                 runner.fallbackReason().map(r -> "CUDA not used: " + r).orElse(""),
-                output.hasAttentions() ? output.attentions()[0] : null);
+                output.hasAttentions() ? output.attentions()[0] : null, seen);
     }
 
     @Override
     public Set<ExplainMethod> supportedMethods() {
-        return Set.of(ExplainMethod.ROLLOUT, ExplainMethod.RAW_ATTENTION);
+        return Set.of(ExplainMethod.ROLLOUT, ExplainMethod.RAW_ATTENTION, ExplainMethod.OCCLUSION);
     }
 
     @Override
     public Heatmap explain(BufferedImage image, Classification classification, ExplainSettings settings,
                            BooleanSupplier cancelled) throws Exception {
-        ModelInfo info = runner(classification.modelId()).model();
-        if (!supportedMethods().contains(settings.method())) {
-            throw new UnsupportedOperationException(settings.method() + " is not available in this build");
+        ModelRunner runner = runner(classification.modelId());
+        ModelInfo info = runner.model();
+        if (settings.method() == ExplainMethod.OCCLUSION) {
+            return occlusion(runner, image, classification, cancelled);
         }
         if (!(classification.attentions() instanceof float[][][][] attentions)) {
             throw new IllegalStateException("model " + info.id() + " exports no attention maps ("
@@ -169,15 +175,39 @@ public final class EngineBackend implements WorkbenchBackend {
         return Explanations.attention(attentions, classification.layout(), info.family(), settings);
     }
 
+    /** Occlusion sensitivity of the top class, one patch at a time: forward passes only, no attentions needed. */
+    private static Heatmap occlusion(ModelRunner runner, BufferedImage image, Classification classification,
+                                     BooleanSupplier cancelled) {
+        ModelInfo info = runner.model();
+        float[] pixels = Preprocessor.forModel(info).toArray(RgbImage.from(image));
+        Prediction target = classification.top().get(0);
+        OcclusionSensitivity.Result result = OcclusionSensitivity.compute(pixels, 3, info.inputHeight(),
+                info.inputWidth(), classification.layout(), inputs -> {
+                    if (cancelled.getAsBoolean()) {
+                        throw new CancellationException("occlusion cancelled");
+                    }
+                    try {
+                        return runner.logits(inputs);
+                    } catch (InferenceException e) {
+                        throw new IllegalStateException(e.getMessage(), e);
+                    }
+                }, target.classIndex(), OcclusionSensitivity.Options.perPatch());
+        return new Heatmap(result.drop().toRows(), true, result.elapsedMillis(), String.format(Locale.ROOT,
+                "occlusion: drop in P(%s) from %.1f%% when each patch is hidden (%d forward passes); "
+                        + "red helps, blue hurts with the diverging colormap", target.label(),
+                result.baselineProbability() * 100, result.forwardPasses()));
+    }
+
     @Override
     public BufferedImage renderHeatmap(Heatmap heatmap, ColormapChoice colormap, int width, int height) {
         return Explanations.colorize(heatmap, colormap, width, height);
     }
 
     @Override
-    public BufferedImage renderOverlay(BufferedImage image, Heatmap heatmap, ColormapChoice colormap,
-                                       double opacity) {
-        return Explanations.overlay(image, heatmap, colormap, opacity);
+    public BufferedImage renderOverlay(BufferedImage image, ImageRegion region, Heatmap heatmap,
+                                       ColormapChoice colormap, double opacity) {
+        return Explanations.overlay(image, region.toPixels(image.getWidth(), image.getHeight()), heatmap, colormap,
+                opacity);
     }
 
     /** The opened model, opening it on first use; a model that failed to open keeps failing with its reason. */

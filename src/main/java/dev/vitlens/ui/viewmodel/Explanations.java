@@ -115,7 +115,8 @@ final class Explanations {
         return HeatmapRenderer.colorize(grid(heatmap), width, height, options(heatmap, colormap, 1));
     }
 
-    static BufferedImage overlay(BufferedImage image, Heatmap heatmap, ColormapChoice colormap, double opacity) {
-        return HeatmapRenderer.overlay(image, grid(heatmap), options(heatmap, colormap, opacity));
+    static BufferedImage overlay(BufferedImage image, java.awt.Rectangle region, Heatmap heatmap,
+                                 ColormapChoice colormap, double opacity) {
+        return HeatmapRenderer.overlay(image, grid(heatmap), region, options(heatmap, colormap, opacity));
     }
 }

@@ -22,10 +22,16 @@ public final class TaskExecutor implements AutoCloseable {
         this.uiThread = Objects.requireNonNull(uiThread);
     }
 
+    /**
+     * Stack for worker threads. ONNX Runtime 1.29's environment set-up overflows the JVM's default 1 MB thread stack
+     * (the process dies with SIGSEGV and no hs_err file; 2 MB suffices on x86_64 Linux); 16 MB leaves room.
+     */
+    static final long WORKER_STACK_BYTES = 16L << 20;
+
     /** One daemon worker thread, so interactive requests run in order and never pile up in parallel. */
     public static TaskExecutor singleThread(String threadName, Executor uiThread) {
         ExecutorService service = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, threadName);
+            Thread thread = new Thread(null, runnable, threadName, WORKER_STACK_BYTES);
             thread.setDaemon(true);
             return thread;
         });

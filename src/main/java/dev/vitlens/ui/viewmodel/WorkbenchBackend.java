@@ -38,8 +38,9 @@ public interface WorkbenchBackend extends AutoCloseable {
     /** Colours a heatmap as a translucent ARGB image of the given size (alpha from the map, for on-screen blending). */
     BufferedImage renderHeatmap(Heatmap heatmap, ColormapChoice colormap, int width, int height);
 
-    /** The image with the heatmap blended over it at the given opacity, for export. */
-    BufferedImage renderOverlay(BufferedImage image, Heatmap heatmap, ColormapChoice colormap, double opacity);
+    /** The image with the heatmap blended over the region the model saw, at the given opacity, for export. */
+    BufferedImage renderOverlay(BufferedImage image, ImageRegion region, Heatmap heatmap, ColormapChoice colormap,
+                                double opacity);
 
     @Override
     default void close() {

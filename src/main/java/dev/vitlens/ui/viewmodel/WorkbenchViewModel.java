@@ -68,6 +68,7 @@ public final class WorkbenchViewModel {
     private final IntegerProperty gridColumns = new SimpleIntegerProperty(0);
     private final ObjectProperty<PatchPosition> hoveredPatch = new SimpleObjectProperty<>();
     private final DoubleProperty zoom = new SimpleDoubleProperty(1.0);
+    private final ReadOnlyObjectWrapper<ImageRegion> modelRegion = new ReadOnlyObjectWrapper<>(ImageRegion.WHOLE);
 
     private final ObservableList<Prediction> predictions = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper timings = new ReadOnlyStringWrapper("");
@@ -98,6 +99,7 @@ public final class WorkbenchViewModel {
     private Classification currentClassification;
     private Heatmap currentHeatmap;
     private boolean adoptingModel;
+    private ExplainMethod lastMethod = ExplainMethod.ROLLOUT;
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -355,6 +357,7 @@ public final class WorkbenchViewModel {
         heatmapDescription.set(result.heatmap() == null
                 ? (result.classification().hasAttentions() ? "" : "this model exports no attentions")
                 : result.heatmap().description());
+        modelRegion.set(result.classification().region());
         if (result.classification().layout() != null) {
             gridRows.set(result.classification().layout().gridHeight());
             gridColumns.set(result.classification().layout().gridWidth());
@@ -379,6 +382,7 @@ public final class WorkbenchViewModel {
 
     /** Recomputes the heatmap for the shown classification with the explorer's current settings. */
     public void reexplain() {
+        followMethodWithColormap();
         Classification classification = currentClassification;
         DecodedImage decoded = currentImage;
         if (classification == null || decoded == null) {
@@ -417,6 +421,20 @@ public final class WorkbenchViewModel {
                 busy.set(false);
             }
         }));
+    }
+
+    /** Occlusion drops are signed: switch to the diverging colormap for it, and back when leaving it. */
+    private void followMethodWithColormap() {
+        ExplainMethod method = explorer.methodProperty().get();
+        if (method == lastMethod) {
+            return;
+        }
+        if (method == ExplainMethod.OCCLUSION && colormap.get() != ColormapChoice.DIVERGING) {
+            colormap.set(ColormapChoice.DIVERGING);
+        } else if (lastMethod == ExplainMethod.OCCLUSION && colormap.get() == ColormapChoice.DIVERGING) {
+            colormap.set(ColormapChoice.VIRIDIS);
+        }
+        lastMethod = method;
     }
 
     private void replaceExplainTiming(double millis) {
@@ -637,10 +655,11 @@ public final class WorkbenchViewModel {
         }
         BufferedImage source = currentImage.image();
         Heatmap heatmap = heatmapVisible.get() ? currentHeatmap : null;
+        ImageRegion region = currentClassification.region();
         ColormapChoice colors = colormap.get();
         double opacity = heatmapOpacity.get();
         interactive.execute(BackgroundTask.of("save overlay", context -> {
-            BufferedImage out = heatmap == null ? source : backend.renderOverlay(source, heatmap, colors, opacity);
+            BufferedImage out = heatmap == null ? source : backend.renderOverlay(source, region, heatmap, colors, opacity);
             AtomicFiles.write(target, stream -> {
                 if (!ImageIO.write(out, "png", stream)) {
                     throw new IOException("no PNG writer available");
@@ -741,6 +760,11 @@ public final class WorkbenchViewModel {
 
     public ObjectProperty<PatchPosition> hoveredPatchProperty() {
         return hoveredPatch;
+    }
+
+    /** Where the heatmap and patch grid sit on the image: the part the model saw. */
+    public ReadOnlyObjectProperty<ImageRegion> modelRegionProperty() {
+        return modelRegion.getReadOnlyProperty();
     }
 
     public DoubleProperty zoomProperty() {

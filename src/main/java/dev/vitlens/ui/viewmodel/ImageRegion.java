@@ -1,0 +1,35 @@
+package dev.vitlens.ui.viewmodel;
+
+/**
+ * The part of the image the model saw, as fractions of the image size (a centre crop sees less than the whole).
+ * The heatmap and the patch grid cover exactly this region.
+ */
+public record ImageRegion(double x, double y, double width, double height) {
+
+    public static final ImageRegion WHOLE = new ImageRegion(0, 0, 1, 1);
+
+    /**
+     * The region HF-style preprocessing keeps: resize to {@code resizedH x resizedW}, then centre-crop
+     * {@code cropH x cropW} (null crop = no crop). A crop larger than the resized image pads, so it sees it all.
+     */
+    public static ImageRegion ofCenterCrop(int resizedH, int resizedW, int[] crop) {
+        if (crop == null || resizedH <= 0 || resizedW <= 0) {
+            return WHOLE;
+        }
+        int cropH = Math.min(crop[0], resizedH);
+        int cropW = Math.min(crop[1], resizedW);
+        int top = Math.floorDiv(resizedH - cropH, 2);
+        int left = Math.floorDiv(resizedW - cropW, 2);
+        return new ImageRegion((double) left / resizedW, (double) top / resizedH, (double) cropW / resizedW,
+                (double) cropH / resizedH);
+    }
+
+    /** In pixels of an image of the given size. */
+    public java.awt.Rectangle toPixels(int imageWidth, int imageHeight) {
+        int px = (int) Math.round(x * imageWidth);
+        int py = (int) Math.round(y * imageHeight);
+        int pw = Math.max(1, Math.min(imageWidth - px, (int) Math.round(width * imageWidth)));
+        int ph = Math.max(1, Math.min(imageHeight - py, (int) Math.round(height * imageHeight)));
+        return new java.awt.Rectangle(px, py, pw, ph);
+    }
+}
