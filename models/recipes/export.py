@@ -90,6 +90,13 @@ def hf_config(c: VitConfig, labels, extra=None):
             "use_shared_relative_position_bias": c.use_shared_relative_position_bias,
             "vocab_size": 8192,
         })
+        if c.num_hidden_layers != 12:
+            # small trained models: no stochastic depth was used, and the segmentation-head settings of the
+            # 12-layer checkpoints (out_indices 3,5,7,11 ...) do not apply
+            cfg["drop_path_rate"] = 0.0
+            for k in ("auxiliary_channels", "auxiliary_concat_input", "auxiliary_loss_weight", "auxiliary_num_convs",
+                      "out_indices", "pool_scales", "semantic_loss_ignore_index", "use_auxiliary_head"):
+                cfg.pop(k)
     if extra:
         cfg.update(extra)
     return dict(sorted(cfg.items()))
