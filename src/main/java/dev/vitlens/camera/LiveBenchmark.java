@@ -75,11 +75,15 @@ public final class LiveBenchmark {
                 case "--min-neighbors" -> detector = detector.withMinNeighbors(Integer.parseInt(args[++i]));
                 case "--detect-width" -> detector = detector.withDetectWidth(Integer.parseInt(args[++i]));
                 case "--eye-width" -> detector = detector.withEyeDetectWidth(Integer.parseInt(args[++i]));
+                case "--cv-threads" -> {
+                    OpenCvNatives.ensureLoaded();
+                    org.opencv.core.Core.setNumThreads(Integer.parseInt(args[++i]));
+                }
                 default -> {
                     System.err.println("unknown argument " + args[i] + "\nusage: LiveBenchmark [--image FILE]"
                             + " [--frames N] [--fps F] [--model ID|DIR] [--device cpu|auto|cuda]"
                             + " [--cascades lbp,haar_eye] [--pad F] [--min-face F] [--min-neighbors N]"
-                            + " [--detect-width W] [--eye-width W]");
+                            + " [--detect-width W] [--eye-width W] [--cv-threads N]");
                     System.exit(2);
                 }
             }
@@ -130,13 +134,23 @@ public final class LiveBenchmark {
                 Runtime.getRuntime().availableProcessors());
         System.out.println("detector: " + options.detector().describe());
         LiveStats stats = new LiveStats();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] cpu = new long[4]; // processing-thread CPU ns and process CPU ns, at the start and the end of the window
         try {
             LivePipeline[] holder = new LivePipeline[1];
             int[] seen = new int[1];
             LivePipeline p = new LivePipeline(new VideoFileSource(clip, true, true), classifier, null, options,
                     (result, rendered) -> {
+                        if (seen[0] == WARMUP_FRAMES) {
+                            cpu[0] = threads.getCurrentThreadCpuTime();
+                            cpu[1] = processCpuNanos();
+                        }
                         if (++seen[0] > WARMUP_FRAMES) {
                             stats.add(result);
+                            if (stats.frames() == frames) {
+                                cpu[2] = threads.getCurrentThreadCpuTime();
+                                cpu[3] = processCpuNanos();
+                            }
                             if (stats.frames() == frames) {
                                 holder[0].stop();
                             }
@@ -158,6 +172,13 @@ public final class LiveBenchmark {
         System.out.print(stats.table());
         System.out.printf(Locale.ROOT, "processing capacity (1000 / median processing ms): %.1f FPS%n",
                 1000 / stats.percentile("processing", 0.5));
+        if (cpu[2] > 0) {
+            double threadMs = (cpu[2] - cpu[0]) / 1e6 / stats.frames();
+            System.out.printf(Locale.ROOT, "CPU time per processed frame: processing thread %.2f ms (excludes OpenCV worker"
+                    + " threads unless --cv-threads 1), whole process %.2f ms (includes decoding every clip frame);"
+                    + " capacity on an otherwise idle core = 1000 / processing-thread CPU ms = %.1f FPS%n", threadMs,
+                    (cpu[3] - cpu[1]) / 1e6 / stats.frames(), 1000 / threadMs);
+        }
         rendererCost();
         return stats;
     }
@@ -190,6 +211,11 @@ public final class LiveBenchmark {
         System.out.printf(Locale.ROOT, "renderer alone, 640x480, %d frames after %d warm-up: BGR->ARGB copy median %.3f ms"
                 + " (p95 %.3f), overlay of 2 labelled boxes median %.3f ms (p95 %.3f)%n", n / 2, n / 2,
                 c[c.length / 2], c[(int) (c.length * 0.95)], o[o.length / 2], o[(int) (o.length * 0.95)]);
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 
     /**

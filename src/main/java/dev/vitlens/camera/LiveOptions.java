@@ -39,6 +39,10 @@ public record LiveOptions(FaceDetector.Settings detector, double cropMargin, boo
         return new LiveOptions(d, cropMargin, fallbackCenterCrop, fallbackFraction, threshold, maxFaces, render, stopOnModelError);
     }
 
+    public LiveOptions withCropMargin(double m) {
+        return new LiveOptions(detector, m, fallbackCenterCrop, fallbackFraction, threshold, maxFaces, render, stopOnModelError);
+    }
+
     public LiveOptions withFallback(boolean on) {
         return new LiveOptions(detector, cropMargin, on, fallbackFraction, threshold, maxFaces, render, stopOnModelError);
     }
