@@ -87,6 +87,9 @@ class WorkbenchFxTest {
         // Two real (tiny) ONNX models with different inputs, classes and attention shapes.
         TinyModels.writeVitFolder(modelsDir.resolve("tiny-a"), 28, 7, 10, 3, 2);
         TinyModels.writeVitFolder(modelsDir.resolve("tiny-b"), 32, 8, 4, 2, 3);
+        // A folder that looks like a model but whose graph is garbage: listed, but unavailable with the reason.
+        Path broken = TinyModels.writeVitFolder(modelsDir.resolve("broken-model"), 28, 7, 10, 1, 1);
+        Files.writeString(broken.resolve("model.onnx"), "not an ONNX graph");
         red = writeImage(root.resolve("red.png"), new Color(220, 30, 30), 28);
         blue = writeImage(root.resolve("blue.png"), new Color(30, 40, 220), 28);
         folder = Files.createDirectories(root.resolve("folder"));
@@ -368,6 +371,24 @@ class WorkbenchFxTest {
         robot.press(KeyCode.CONTROL).type(KeyCode.V).release(KeyCode.CONTROL);
         waitUntil(() -> "Pasted image".equals(viewModel.imageNameProperty().get()) && !viewModel.busyProperty().get());
         assertEquals(expectedTop1(blue, "tiny-a"), robot.lookup("#top1").queryAs(Label.class).getText());
+    }
+
+    @Test
+    void unusableModelIsListedDisabledWithItsReason(FxRobot robot) throws Exception {
+        waitUntil(() -> !viewModel.models().isEmpty());
+        ModelEntry broken = viewModel.models().stream().filter(m -> m.id().equals("broken-model")).findFirst()
+                .orElseThrow();
+        assertTrue(!broken.available() && !broken.unavailableReason().isBlank(), broken.toString());
+        assertEquals("tiny-a", viewModel.selectedModelProperty().get().id(), "an unusable model is never chosen");
+        robot.clickOn("#modelPicker");
+        waitUntil(() -> robot.lookup(".list-cell").queryAll().stream()
+                .anyMatch(c -> ((javafx.scene.control.ListCell<?>) c).getItem() == broken));
+        javafx.scene.control.ListCell<?> cell = robot.lookup(".list-cell").queryAll().stream()
+                .map(c -> (javafx.scene.control.ListCell<?>) c).filter(c -> c.getItem() == broken).findFirst()
+                .orElseThrow();
+        assertTrue(cell.isDisabled());
+        assertEquals(broken.unavailableReason(), cell.getTooltip().getText());
+        robot.type(KeyCode.ESCAPE);
     }
 
     @Test
