@@ -176,12 +176,12 @@ class WorkbenchFxTest {
     }
 
     private static String expectedTop1(Path file, String modelId) throws Exception {
-        Classification c = backend.classify(backend.decode(file).image(), modelId, 1);
+        Classification c = backend.classify(backend.decode(file).image(), modelId, 1, false);
         return c.top().get(0).label();
     }
 
     private static String percent(Path file, String modelId) throws Exception {
-        Classification c = backend.classify(backend.decode(file).image(), modelId, 1);
+        Classification c = backend.classify(backend.decode(file).image(), modelId, 1, false);
         return String.format(Locale.ROOT, "%.1f%%", c.top().get(0).probability() * 100);
     }
 

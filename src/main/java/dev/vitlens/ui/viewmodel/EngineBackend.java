@@ -135,14 +135,15 @@ public final class EngineBackend implements WorkbenchBackend {
     }
 
     @Override
-    public Classification classify(BufferedImage image, String modelId, int topK) throws Exception {
+    public Classification classify(BufferedImage image, String modelId, int topK, boolean withAttentions)
+            throws Exception {
         ModelRunner runner = runner(modelId);
         ModelInfo info = runner.model();
         long start = System.nanoTime();
         // A Preprocessor reuses its buffer, so each call gets its own: the gallery and the viewer run concurrently.
         FloatBuffer pixels = Preprocessor.forModel(info).process(RgbImage.from(image));
         long preprocessed = System.nanoTime();
-        ModelRunner.Output output = runner.run(pixels, 1, true);
+        ModelRunner.Output output = runner.run(pixels, 1, withAttentions);
         long inferred = System.nanoTime();
         float[] probabilities = Scores.softmax(output.logits()[0]);
         List<Prediction> top = Scores.topK(probabilities, info.labels(), topK).stream()
