@@ -153,7 +153,10 @@ public final class FaceDetector implements AutoCloseable {
                     cc.detectMultiScale(in.image(), hits, settings.scaleFactor(), settings.minNeighbors(), 0,
                             new Size(in.minFace(), in.minFace()), new Size());
                     for (Rect r : hits.toArray()) {
-                        found.add(in.toFrame(new Box(r.x, r.y, r.width, r.height), w, h));
+                        Box b = new Box(r.x, r.y, r.width, r.height);
+                        if (in.mostlyInsideImage(b)) {
+                            found.add(in.toFrame(b, w, h));
+                        }
                     }
                 }
             }
@@ -168,7 +171,9 @@ public final class FaceDetector implements AutoCloseable {
                     cc.detectMultiScale(in.image(), hits, settings.scaleFactor(), settings.minNeighbors(), 0,
                             new Size(minEye, minEye), new Size(maxEye, maxEye));
                     for (Box face : facesFromEyes(hits.toArray())) {
-                        found.add(in.toFrame(face, w, h));
+                        if (in.mostlyInsideImage(face)) {
+                            found.add(in.toFrame(face, w, h));
+                        }
                     }
                 }
             }
@@ -180,6 +185,15 @@ public final class FaceDetector implements AutoCloseable {
 
     /** A grayscale image ready for a cascade, and how to map its boxes back to the frame. */
     private record DetectionImage(Mat image, double scale, int padX, int padY, int minFace) {
+        /** At least 60% of the box lies on the real image, not on the replicated border (which breeds false hits). */
+        boolean mostlyInsideImage(Box b) {
+            if (padX == 0 && padY == 0) {
+                return true;
+            }
+            Box real = new Box(padX, padY, image.cols() - 2 * padX, image.rows() - 2 * padY);
+            return b.intersectionArea(real) >= 0.6 * b.area();
+        }
+
         Box toFrame(Box b, int frameWidth, int frameHeight) {
             return new Box((int) Math.round((b.x() - padX) / scale), (int) Math.round((b.y() - padY) / scale),
                     (int) Math.round(b.width() / scale), (int) Math.round(b.height() / scale)).clamp(frameWidth, frameHeight);
@@ -251,7 +265,9 @@ public final class FaceDetector implements AutoCloseable {
 
     /**
      * Greedy suppression, largest box first: a box is dropped when it overlaps a kept one by more than {@code iou}, or
-     * lies mostly (over 70%) inside it (cascades often add a second box on part of the same face).
+     * lies mostly (over 70%) inside a kept box of comparable size (at most 2.5 times its area; cascades often add a
+     * second box on part of the same face). A much larger box around a face is more likely a false hit than the same
+     * face, so it does not hide the smaller one.
      */
     static List<Box> suppressOverlaps(List<Box> boxes, double iou) {
         List<Box> sorted = new ArrayList<>(boxes);
@@ -264,7 +280,8 @@ public final class FaceDetector implements AutoCloseable {
             boolean overlaps = false;
             for (Box k : kept) {
                 int inter = b.intersectionArea(k);
-                if (b.iou(k) > iou || inter > 0.7 * Math.min(b.area(), k.area())) {
+                boolean comparable = k.area() <= 2.5 * b.area();
+                if (b.iou(k) > iou || comparable && inter > 0.7 * b.area()) {
                     overlaps = true;
                     break;
                 }

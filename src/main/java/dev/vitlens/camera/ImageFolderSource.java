@@ -88,6 +88,9 @@ public final class ImageFolderSource implements FrameSource {
                     m = candidate;
                 }
             }
+            if (framesRead == 0) {
+                startNanos = System.nanoTime(); // pace from the first read, not from open(): a model may load in between
+            }
             index = framesRead++;
         }
         if (fps > 0) {

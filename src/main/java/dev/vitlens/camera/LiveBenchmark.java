@@ -37,6 +37,24 @@ public final class LiveBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // ONNX Runtime's first initialisation overflows the default 1 MB thread stack: run on a 16 MB one.
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                benchmark(args);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "vitlens-live-bench", LivePipeline.THREAD_STACK_BYTES);
+        t.start();
+        t.join();
+        if (failure[0] != null) {
+            System.err.println("LiveBenchmark failed: " + failure[0]);
+            System.exit(1);
+        }
+    }
+
+    private static void benchmark(String[] args) throws Exception {
         Path image = Path.of("src/test/resources/dev/vitlens/camera/astronaut.png");
         int frames = 300;
         double fps = 30;

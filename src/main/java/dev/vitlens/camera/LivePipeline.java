@@ -38,6 +38,11 @@ public final class LivePipeline implements AutoCloseable {
     }
 
     private static final long JOIN_MILLIS = 3000;
+    /**
+     * Stack of both threads: ONNX Runtime's first initialisation overflows Java's default 1 MB stack (SIGSEGV), and the
+     * processing thread may be the first to run the model.
+     */
+    static final long THREAD_STACK_BYTES = 16L << 20;
 
     private final FrameSource source;
     private final FaceClassifier classifier;
@@ -95,8 +100,8 @@ public final class LivePipeline implements AutoCloseable {
         running = true;
         stopped = new CountDownLatch(1);
         LatestFrameSlot s = slot;
-        captureThread = new Thread(() -> captureLoop(s), "vitlens-capture");
-        processingThread = new Thread(() -> processingLoop(s, processor), "vitlens-live");
+        captureThread = new Thread(null, () -> captureLoop(s), "vitlens-capture", THREAD_STACK_BYTES);
+        processingThread = new Thread(null, () -> processingLoop(s, processor), "vitlens-live", THREAD_STACK_BYTES);
         captureThread.setDaemon(true);
         processingThread.setDaemon(true);
         captureThread.start();

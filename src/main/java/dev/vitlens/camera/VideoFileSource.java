@@ -88,6 +88,9 @@ public final class VideoFileSource implements FrameSource {
                 throw new FrameSourceException(FrameSourceException.Kind.END_OF_STREAM,
                         "End of video " + file.getFileName() + " after " + framesRead + " frames");
             }
+            if (framesRead == 0) {
+                startNanos = System.nanoTime(); // pace from the first read, not from open(): a model may load in between
+            }
             index = framesRead++;
         }
         if (paced) {

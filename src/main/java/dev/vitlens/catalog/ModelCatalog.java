@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The models the user can pick: every sub-folder of the bundled and per-user model folders. A malformed folder is
- * listed as unavailable with the reason; listing never fails because of one bad model.
+ * The models the user can pick: every sub-folder of the bundled and per-user model folders that holds any model file
+ * (model.onnx, config.json, preprocessor_config.json, vitlens.json). A malformed one is listed as unavailable with
+ * the reason; listing never fails because of one bad model.
  */
 public final class ModelCatalog {
 
@@ -140,11 +141,22 @@ public final class ModelCatalog {
         }
         dirs.sort(Comparator.comparing(p -> p.getFileName().toString()));
         for (Path dir : dirs) {
-            if (dir.getFileName().toString().startsWith(".")) {
-                continue; // hidden folders (e.g. an import in progress) are not models
+            if (dir.getFileName().toString().startsWith(".") || !looksLikeModel(dir)) {
+                continue; // hidden folders (an import in progress) and unrelated folders (models/recipes) are not models
             }
             into.add(load(dir, source));
         }
+    }
+
+    /** A folder holding any of the model files is a (possibly broken) model; others are ignored. */
+    static boolean looksLikeModel(Path dir) {
+        for (String name : new String[] {ModelInfo.MODEL_FILE, ModelInfo.CONFIG_FILE, ModelInfo.PREPROCESSOR_FILE,
+                ModelInfo.META_FILE}) {
+            if (Files.exists(dir.resolve(name))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Entry load(Path dir, Source source) {

@@ -8,11 +8,13 @@ import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelFormatException;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.imaging.ImageDecodeException;
+import dev.vitlens.imaging.ImageDecoder;
 import dev.vitlens.inference.Classifier;
 import dev.vitlens.inference.Classifier.Classification;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelLoadException;
+import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.Prediction;
 import dev.vitlens.inference.RunnerOptions;
 import java.io.PrintWriter;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,6 +83,9 @@ public class ClassifyCommand implements Callable<Integer> {
         if (k < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-k must be at least 1");
         }
+        // Cold start: ONNX Runtime starts on another thread while this one reads the catalogue, then the model
+        // loads while this thread lists the inputs and starts ImageIO (see docs/benchmarks.md).
+        ModelRunner.warmUpInBackground();
         ModelInfo info;
         try {
             info = ModelCatalog.standard().resolve(model).require();
@@ -91,10 +98,25 @@ public class ClassifyCommand implements Callable<Integer> {
         if (threads != null) {
             options = options.withThreads(Math.max(1, threads), 1);
         }
-        List<ImageFiles.Item> items = ImageFiles.expand(paths);
+        RunnerOptions runnerOptions = options;
+        CompletableFuture<Classifier> loading = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Classifier.open(info, runnerOptions);
+            } catch (ModelLoadException e) {
+                throw new CompletionException(e);
+            }
+        });
+        List<ImageFiles.Item> items;
+        try {
+            items = ImageFiles.expand(paths);
+            ImageDecoder.warmUp();
+        } catch (RuntimeException e) {
+            loading.thenAccept(Classifier::close); // don't leave a session open behind an error
+            throw e;
+        }
         List<Result> results = new ArrayList<>();
         String deviceId;
-        try (Classifier classifier = Classifier.open(info, options)) {
+        try (Classifier classifier = await(loading)) {
             deviceId = classifier.runner().device().id();
             classifier.runner().fallbackReason().ifPresent(reason ->
                     err.println("note: CUDA unavailable (" + reason + "); running on the CPU"));
@@ -110,6 +132,9 @@ public class ClassifyCommand implements Callable<Integer> {
                     results.add(new Result(item.path(), classifier.classify(item.path(), k), null));
                 } catch (ImageDecodeException | InferenceException e) {
                     results.add(new Result(item.path(), null, e.getMessage()));
+                } catch (RuntimeException e) {
+                    // One bad file must not end the run.
+                    results.add(new Result(item.path(), null, "unexpected error: " + Cli.messageOf(e)));
                 }
             }
             progress.done();
@@ -129,6 +154,20 @@ public class ClassifyCommand implements Callable<Integer> {
             err.flush();
         }
         return results.stream().anyMatch(r -> r.error() != null) ? Cli.EXIT_SOME_FAILED : 0;
+    }
+
+    private static Classifier await(CompletableFuture<Classifier> loading) throws ModelLoadException {
+        try {
+            return loading.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ModelLoadException m) {
+                throw m;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     static String json(List<Result> results, String modelId, String deviceId) throws Exception {

@@ -42,8 +42,20 @@ public final class Cli {
         return first.startsWith("-") || subcommandNames().contains(first);
     }
 
+    /**
+     * Names from the root command's annotation: building the whole picocli model just to decide CLI vs GUI would
+     * cost a second reflective pass over every command on each start.
+     */
     public static Set<String> subcommandNames() {
-        return newCommandLine().getSubcommands().keySet();
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (Class<?> sub : VitLensCommand.class.getAnnotation(CommandLine.Command.class).subcommands()) {
+            CommandLine.Command c = sub.getAnnotation(CommandLine.Command.class);
+            if (c != null) {
+                names.add(c.name());
+                names.addAll(java.util.Arrays.asList(c.aliases()));
+            }
+        }
+        return names;
     }
 
     static String messageOf(Throwable ex) {

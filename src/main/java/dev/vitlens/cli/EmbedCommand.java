@@ -46,6 +46,11 @@ public class EmbedCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // ONNX Runtime's first initialisation needs more than the default thread stack (see BigStack).
+        return BigStack.call("vitlens-embed", this::embed);
+    }
+
+    private Integer embed() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ModelInfo info;

@@ -145,7 +145,7 @@ public class ExplainCommand implements Callable<Integer> {
     Path image;
 
     /** Everything computed, for the text and JSON reports. */
-    record Report(ModelInfo info, String deviceId, boolean derivedModel, List<Prediction> top, HeatGrid grid,
+    record Report(ModelInfo info, String method, String deviceId, boolean derivedModel, List<Prediction> top, HeatGrid grid,
                   Map<String, Object> settings, Map<String, Double> timingsMs) {
     }
 
@@ -192,6 +192,10 @@ public class ExplainCommand implements Callable<Integer> {
         Map<String, Object> settings = new LinkedHashMap<>();
         try {
             ModelInfo runnable = info;
+            if (method == Method.occlusion && !info.hasClassifier()) {
+                return fail(err, "occlusion needs class scores but model \"" + info.id() + "\" has no"
+                        + " classification head; use --method rollout or raw (attentions only)", Cli.EXIT_USAGE);
+            }
             if (method != Method.occlusion) {
                 long c0 = System.nanoTime();
                 AttentionModelCache.Resolved resolved = AttentionModelCache.standard().withAttentions(info);
@@ -239,7 +243,9 @@ public class ExplainCommand implements Callable<Integer> {
                     if (!output.hasAttentions()) {
                         return fail(err, "model " + info.id() + " returned no attentions", Cli.EXIT_USAGE);
                     }
-                    top = Scores.topK(Scores.softmax(output.logits()[0]), info.labels(), 5);
+                    // A backbone (no classification head) has no labels; its attentions still explain the image.
+                    top = output.logits() == null ? List.of()
+                            : Scores.topK(Scores.softmax(output.logits()[0]), info.labels(), 5);
                     float[][][][] attentions = output.attentions()[0];
                     long e0 = System.nanoTime();
                     settings.put("query", s.query.resolve(family).label());
@@ -281,7 +287,7 @@ public class ExplainCommand implements Callable<Integer> {
             HeatmapRenderer.writePng(renderOverlay(decoded, preprocessor, grid, s.render), out);
             timings.put("render", ms(r0, System.nanoTime()));
         }
-        Report report = new Report(info, deviceId, derived, top, grid, settings, timings);
+        Report report = new Report(info, method.name(), deviceId, derived, top, grid, settings, timings);
         PrintWriter stdout = spec.commandLine().getOut();
         if (format == Format.json) {
             stdout.println(json(report));
@@ -385,8 +391,7 @@ public class ExplainCommand implements Callable<Integer> {
         ObjectNode o = mapper.createObjectNode();
         o.put("model", r.info().id());
         o.put("device", r.deviceId());
-        o.put("method", r.settings().containsKey("target_class") ? "occlusion"
-                : r.settings().containsKey("layer") ? "attention" : "rollout");
+        o.put("method", r.method());
         o.put("attentions_added", r.derivedModel());
         o.putArray("grid").add(r.grid().height()).add(r.grid().width());
         o.put("prefix_tokens", r.info().layout().prefixTokens());
@@ -412,10 +417,10 @@ public class ExplainCommand implements Callable<Integer> {
         for (Prediction p : r.top()) {
             top.append(top.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%s %.3f", p.label(), p.score()));
         }
-        out.println("top: " + top);
+        out.println("top: " + (r.top().isEmpty() ? "none (no classification head)" : top));
         StringBuilder settings = new StringBuilder();
         r.settings().forEach((k, v) -> settings.append(settings.length() > 0 ? ", " : "").append(k).append(' ').append(v));
-        out.println("settings: " + settings);
+        out.println("method: " + r.method() + " (" + settings + ")");
         HeatGrid grid = r.grid();
         out.printf(Locale.ROOT, "heatmap %dx%d, min %.4g, max %.4g (shown scaled to 0-9):%n", grid.height(),
                 grid.width(), grid.min(), grid.max());

@@ -46,6 +46,11 @@ public class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // ONNX Runtime's first initialisation needs more than the default thread stack (see BigStack).
+        return BigStack.call("vitlens-import", this::importModel);
+    }
+
+    private Integer importModel() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ModelImporter importer = new ModelImporter(ModelCatalog.standard(), ImportSmokeTest.onCpu());

@@ -108,6 +108,11 @@ public class LiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Loading the model initialises ONNX Runtime, which needs more than the default thread stack.
+        return BigStack.call("vitlens-live-cli", this::runCommand);
+    }
+
+    private Integer runCommand() throws Exception {
         if (threshold < 0 || threshold > 1) {
             throw new ParameterException(spec.commandLine(), "--threshold must be between 0 and 1");
         }

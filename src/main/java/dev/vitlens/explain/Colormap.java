@@ -71,6 +71,12 @@ public enum Colormap {
         return (int) Math.min(SIZE - 1, Math.floor(value * SIZE));
     }
 
+    /** {@link #index(double)} for floats without double math: v · 256 is exact in float, (int) NaN is 0. */
+    static int index(float value) {
+        int i = (int) (value * SIZE);
+        return i < 0 ? 0 : Math.min(i, SIZE - 1);
+    }
+
     private static int[] load(String resource) {
         int[] table = new int[SIZE];
         try (InputStream in = Colormap.class.getResourceAsStream("colormaps/" + resource)) {

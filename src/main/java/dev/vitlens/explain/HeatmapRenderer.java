@@ -43,9 +43,16 @@ public final class HeatmapRenderer {
         float[] out = new float[width * height];
         float[] top = new float[width];
         float[] bottom = new float[width];
+        int cachedTop = -1;
+        int cachedBottom = -1;
         for (int y = 0; y < height; y++) {
-            interpolateRow(values, y0[y] * gridW, x0, x1, fx, top);
-            interpolateRow(values, y1[y] * gridW, x0, x1, fx, bottom);
+            // many output rows share the same pair of grid rows: interpolate along x once per pair
+            if (y0[y] != cachedTop || y1[y] != cachedBottom) {
+                interpolateRow(values, y0[y] * gridW, x0, x1, fx, top);
+                interpolateRow(values, y1[y] * gridW, x0, x1, fx, bottom);
+                cachedTop = y0[y];
+                cachedBottom = y1[y];
+            }
             float wy = fy[y];
             int base = y * width;
             for (int x = 0; x < width; x++) {

@@ -47,6 +47,14 @@ public final class ImageDecoder {
     private ImageDecoder() {
     }
 
+    /**
+     * Initialises ImageIO's plugin registry (it scans the class path for readers on first use), so a caller can do
+     * it while something else, such as model loading, runs on another thread.
+     */
+    public static void warmUp() {
+        ImageIO.getImageReadersBySuffix("png").hasNext();
+    }
+
     public static Decoded decode(Path file) throws ImageDecodeException {
         return decode(file, 0);
     }

@@ -78,32 +78,33 @@ public final class PilResampler {
         return new RgbImage(outW, rows, dst);
     }
 
-    /** {@code rowOffset} is the first source row held by {@code in} (bounds are relative to the full image). */
+    /**
+     * {@code rowOffset} is the first source row held by {@code in} (bounds are relative to the full image).
+     * Accumulates whole rows (tap by tap) instead of walking down each column: the same integer sums as Pillow,
+     * so the same bytes, but streaming through memory in order lets the JIT vectorise the inner loop.
+     */
     private static RgbImage vertical(RgbImage in, int outH, int rowOffset, Coefficients c) {
         byte[] src = in.pixels();
         int w = in.width();
         int stride = w * 3;
         byte[] dst = new byte[w * outH * 3];
         int half = 1 << (PRECISION_BITS - 1);
+        int[] acc = new int[stride];
         for (int yy = 0; yy < outH; yy++) {
             int ymin = c.bounds[yy * 2] - rowOffset;
             int ymax = c.bounds[yy * 2 + 1];
             int k0 = yy * c.ksize;
-            int o = yy * stride;
-            for (int xx = 0; xx < w; xx++) {
-                int ss0 = half;
-                int ss1 = half;
-                int ss2 = half;
-                int s = ymin * stride + xx * 3;
-                for (int y = 0; y < ymax; y++, s += stride) {
-                    int k = c.kk[k0 + y];
-                    ss0 += (src[s] & 0xff) * k;
-                    ss1 += (src[s + 1] & 0xff) * k;
-                    ss2 += (src[s + 2] & 0xff) * k;
+            java.util.Arrays.fill(acc, half);
+            for (int y = 0; y < ymax; y++) {
+                int k = c.kk[k0 + y];
+                int s = (ymin + y) * stride;
+                for (int i = 0; i < stride; i++) {
+                    acc[i] += (src[s + i] & 0xff) * k;
                 }
-                dst[o++] = clip8(ss0);
-                dst[o++] = clip8(ss1);
-                dst[o++] = clip8(ss2);
+            }
+            int o = yy * stride;
+            for (int i = 0; i < stride; i++) {
+                dst[o + i] = clip8(acc[i]);
             }
         }
         return new RgbImage(w, outH, dst);

@@ -90,8 +90,11 @@ public final class ModelRunner implements AutoCloseable {
      * {@code CUDA} throws a {@link ModelLoadException} with the reason instead.
      */
     public static ModelRunner open(ModelInfo info, RunnerOptions options) throws ModelLoadException {
-        OrtNatives.prepare();
-        OrtEnvironment env = sharedEnvironment();
+        return BigStack.call("vitlens-model-load", ModelLoadException.class, () -> openOnThisThread(info, options));
+    }
+
+    private static ModelRunner openOnThisThread(ModelInfo info, RunnerOptions options) throws ModelLoadException {
+        OrtEnvironment env = environmentOnThisThread();
         String fallback = null;
         if (options.device() != Device.CPU) {
             SessionOptions cuda = null;
@@ -132,7 +135,13 @@ public final class ModelRunner implements AutoCloseable {
      * {@code OrtEnvironment.getEnvironment()} directly.
      */
     public static OrtEnvironment sharedEnvironment() throws ModelLoadException {
-        OrtNatives.prepare(); // before any ORT class initialises, whoever calls first
+        return BigStack.call("vitlens-ort-init", ModelLoadException.class, ModelRunner::environmentOnThisThread);
+    }
+
+    private static synchronized OrtEnvironment environmentOnThisThread() throws ModelLoadException {
+        // Whoever touches ORT first decides where its natives come from: without the cache ORT copies its ~580 MB
+        // CUDA provider into /tmp on this start.
+        OrtNatives.prepare();
         try {
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("OnnxRuntime");
             if (CudaProbe.missingLibraries().isPresent()) {
@@ -142,6 +151,23 @@ public final class ModelRunner implements AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             throw new ModelLoadException("cannot start ONNX Runtime: " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * Starts ONNX Runtime (native libraries, DJL engine, environment) on a daemon thread, so that it overlaps with
+     * whatever the caller does next (reading the catalogue, starting ImageIO or a window). Errors are dropped here:
+     * the next {@link #open} or {@link #sharedEnvironment()} call reports them.
+     */
+    public static void warmUpInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                sharedEnvironment();
+            } catch (ModelLoadException | RuntimeException | LinkageError ignored) {
+                // reported by the real call
+            }
+        }, "vitlens-ort-warmup");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**
@@ -247,6 +273,20 @@ public final class ModelRunner implements AutoCloseable {
 
     public Set<String> outputNames() {
         return session.getOutputNames();
+    }
+
+    /**
+     * The ONNX Runtime session behind this runner, for the benchmark harness, which times a bare
+     * {@code session.run} on the very same session to measure what our pipeline adds. Not for normal use: it
+     * stays owned (and closed) by this runner.
+     */
+    public OrtSession ortSession() {
+        return session;
+    }
+
+    /** The session options this runner was opened with (owned by this runner). */
+    public SessionOptions sessionOptions() {
+        return sessionOptions;
     }
 
     /**

@@ -100,9 +100,24 @@ class FaceDetectorTest {
     void overlappingBoxesAreMergedLargestFirst() {
         Box big = new Box(100, 100, 100, 100);
         Box shifted = new Box(110, 105, 95, 95);
-        Box inside = new Box(130, 130, 40, 40);
+        Box inside = new Box(120, 120, 70, 70);
         Box elsewhere = new Box(400, 100, 50, 50);
         assertEquals(List.of(big, elsewhere), FaceDetector.suppressOverlaps(List.of(inside, elsewhere, shifted, big), 0.3));
+        // A box far larger than a face inside it does not hide the face.
+        Box huge = new Box(0, 0, 400, 400);
+        Box face = new Box(150, 60, 100, 100);
+        assertEquals(List.of(huge, face), FaceDetector.suppressOverlaps(List.of(face, huge), 0.3));
+    }
+
+    @Test
+    void thoroughPresetFindsTheAstronautInTheWholePhoto() {
+        Mat photo = TestFrames.astronaut();
+        try (FaceDetector d = new FaceDetector(FaceDetector.Settings.thorough())) {
+            List<Box> faces = d.detect(photo);
+            assertTrue(faces.stream().anyMatch(b -> Math.abs(b.centerX() - 225) < 35 && Math.abs(b.centerY() - 115) < 35
+                    && b.width() > 60 && b.width() < 170), "no box on the face: " + faces);
+        }
+        photo.release();
     }
 
     @Test

@@ -47,6 +47,21 @@ class FrameSourcesTest {
     }
 
     @Test
+    void pacingStartsAtTheFirstReadNotAtOpen() throws Exception {
+        Path clip = TestFrames.astronautClip(dir, 6, 20);
+        try (VideoFileSource s = new VideoFileSource(clip, false)) {
+            s.open();
+            Thread.sleep(400); // e.g. a model loading between open() and the first read
+            long start = System.nanoTime();
+            for (int i = 0; i < 5; i++) {
+                s.read().close();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(seconds >= 4 / 20.0 * 0.95, "frames came in a burst: 5 frames in " + seconds + " s");
+        }
+    }
+
+    @Test
     void clipIsRestartableAfterItsEnd() throws Exception {
         Path clip = TestFrames.astronautClip(dir, 5, 100);
         VideoFileSource s = new VideoFileSource(clip, false);

@@ -23,7 +23,10 @@ class ModelCatalogTest {
         Path bundled = tmp.resolve("bundled");
         Path user = tmp.resolve("user");
         TinyModels.writeVitFolder(bundled.resolve("good"), 28, 7, 10, 2, 2);
+        Files.createDirectories(bundled.resolve("recipes").resolve("sub")); // no model files: not a model
+        Files.writeString(bundled.resolve("recipes").resolve("train.py"), "print()");
         Files.createDirectories(bundled.resolve("empty"));
+        Files.writeString(bundled.resolve("empty").resolve("vitlens.json"), "{}");
         Path noConfig = TinyModels.writeVitFolder(bundled.resolve("no-config"), 28, 7, 10, 0, 0);
         Files.delete(noConfig.resolve("config.json"));
         Path badJson = TinyModels.writeVitFolder(bundled.resolve("bad-json"), 28, 7, 3, 0, 0);
@@ -43,7 +46,8 @@ class ModelCatalogTest {
         List<ModelCatalog.Entry> entries = catalog.list();
         Map<String, ModelCatalog.Entry> byId = entries.stream()
                 .collect(Collectors.toMap(ModelCatalog.Entry::id, e -> e));
-        assertEquals(8, entries.size());
+        assertEquals(8, entries.size(), entries.toString());
+        assertTrue(!byId.containsKey("recipes"), "folders without model files are not listed");
         assertTrue(byId.get("good").available());
         assertEquals(new TokenLayout(1, 4, 4, 7, 2, 2), byId.get("good").info().layout());
         assertTrue(byId.get("good").info().hasAttentions());

@@ -138,6 +138,35 @@ class ModelImporterTest {
         assertArrayEquals(new int[] {32, 32}, pre.fixedOutputSize());
     }
 
+    /** preprocessor_config.json as different transformers versions and processors wrote it, for a 32 px model. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "{\"feature_extractor_type\": \"ViTFeatureExtractor\", \"size\": 32, \"resample\": 2,"
+                + " \"do_normalize\": true, \"image_mean\": [0.5, 0.5, 0.5], \"image_std\": [0.5, 0.5, 0.5]}",
+        "{\"image_processor_type\": \"ViTImageProcessor\", \"size\": {\"height\": 32, \"width\": 32},"
+                + " \"rescale_factor\": 0.00392156862745098}",
+        "{\"image_processor_type\": \"BeitImageProcessor\", \"size\": {\"height\": 36, \"width\": 36},"
+                + " \"do_center_crop\": true, \"crop_size\": {\"height\": 32, \"width\": 32}, \"resample\": 3}",
+        "{\"size\": {\"shortest_edge\": 36}, \"do_center_crop\": true, \"crop_size\": 32, \"resample\": 0}",
+        "{\"size\": {\"shortest_edge\": 32}, \"crop_pct\": 0.875, \"resample\": 3}",
+        "{}"})
+    void acceptsPreprocessorConfigVariants(String preprocessor) throws Exception {
+        TinyVitExport e = new TinyVitExport();
+        Path dir = export(e, "variant");
+        Files.writeString(dir.resolve("preprocessor_config.json"), preprocessor);
+        if (preprocessor.equals("{}")) {
+            // HF ViT defaults resize to 224x224: not this 32 px model's size, so the import must say so.
+            ModelImportException ex = assertThrows(ModelImportException.class,
+                    () -> importer.importModel(dir, Optional.empty(), null));
+            assertEquals(Reason.BAD_CONFIG, ex.reason());
+            assertTrue(ex.getMessage().contains("produces 224x224 images but config.json image_size is 32x32"),
+                    ex.getMessage());
+            return;
+        }
+        ImportResult r = importer.importModel(dir, Optional.empty(), null);
+        assertArrayEquals(new int[] {32, 32}, r.info().preprocessor().fixedOutputSize());
+    }
+
     @Test
     void reportsProgressUpToOne() throws Exception {
         Path dir = export(new TinyVitExport(), "vit");

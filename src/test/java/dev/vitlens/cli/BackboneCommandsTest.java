@@ -123,6 +123,19 @@ class BackboneCommandsTest {
         }
     }
 
+    @Test
+    void explainGivesARolloutMapWithoutTopLabelsAndRefusesOcclusion() throws Exception {
+        assertEquals(0, run("explain", "-m", "vit-in21k", "--device", "cpu", "--format", "json", image.toString()),
+                err.toString());
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertEquals(0, json.get("top").size());
+        assertEquals("rollout", json.get("method").asText());
+        assertEquals(16, json.get("heatmap").size()); // 4x4 patches
+        err.getBuffer().setLength(0);
+        assertEquals(Cli.EXIT_USAGE, run("explain", "-m", "vit-in21k", "--method", "occlusion", image.toString()));
+        assertTrue(err.toString().contains("has no classification head"), err.toString());
+    }
+
     private static float[] floats(JsonNode array) {
         float[] v = new float[array.size()];
         for (int i = 0; i < v.length; i++) {

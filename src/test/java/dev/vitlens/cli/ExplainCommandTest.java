@@ -190,6 +190,24 @@ class ExplainCommandTest {
     }
 
     @Test
+    void runsInAFreshJvmWithTheDefaultThreadStack() throws Exception {
+        // ONNX Runtime's first initialisation needs more than the default 1 MB thread stack; without BigStack the
+        // JVM dies with SIGSEGV (exit 139) before printing anything. Only a separate JVM can show that.
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                "-D" + AttentionModelCache.DIR_PROPERTY + "=" + tmp.resolve("cache-fresh-jvm"),
+                "dev.vitlens.Launcher", "explain", "-m", plainModel.toString(), "--device", "cpu", "--format", "json",
+                image.toString());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(tmp.resolve("fresh-jvm.log").toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "explain did not finish");
+        String log = Files.readString(tmp.resolve("fresh-jvm.log"));
+        assertEquals(0, p.exitValue(), log);
+        assertTrue(log.contains("\"attentions_added\" : true"), log);
+    }
+
+    @Test
     void clearErrors() throws Exception {
         Run discard = run("explain", "-m", nativeModel.toString(), "--discard", "1.5", image.toString());
         assertEquals(2, discard.exit());

@@ -45,6 +45,22 @@ class ColormapTest {
     }
 
     @Test
+    void floatIndexingAgreesWithDoubleIndexing() {
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < 100_000; i++) {
+            float v = r.nextFloat() * 1.4f - 0.2f;
+            assertEquals(Colormap.index((double) v), Colormap.index(v), "v=" + v);
+        }
+        for (int k = 0; k <= 256; k++) {
+            float v = k / 256f;
+            assertEquals(Colormap.index((double) v), Colormap.index(v), "v=" + v);
+        }
+        assertEquals(0, Colormap.index(Float.NaN));
+        assertEquals(255, Colormap.index(Float.POSITIVE_INFINITY));
+        assertEquals(0, Colormap.index(Float.NEGATIVE_INFINITY));
+    }
+
+    @Test
     void tablesAreDistinctAndMonotoneInLightness() {
         int[] viridis = Colormap.VIRIDIS.table();
         assertEquals(256, viridis.length);

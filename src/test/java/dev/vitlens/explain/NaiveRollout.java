@@ -56,21 +56,27 @@ final class NaiveRollout {
         return out;
     }
 
+    /**
+     * Head fusion. The mean is accumulated in float, head by head, then scaled by (1f / heads), like the
+     * implementation: with a discard ratio, entries that tie in one precision but not the other would otherwise be
+     * dropped differently on real attentions, which have many near-equal values.
+     */
     static double[][] fuse(float[][][] heads, String fusion) {
         int t = heads[0].length;
         double[][] out = new double[t][t];
         for (int i = 0; i < t; i++) {
             for (int j = 0; j < t; j++) {
-                double acc = fusion.equals("mean") ? 0 : heads[0][i][j];
-                for (float[][] head : heads) {
+                float acc = heads[0][i][j];
+                for (int h = 1; h < heads.length; h++) {
+                    float v = heads[h][i][j];
                     switch (fusion) {
-                        case "mean" -> acc += head[i][j];
-                        case "max" -> acc = Math.max(acc, head[i][j]);
-                        case "min" -> acc = Math.min(acc, head[i][j]);
+                        case "mean" -> acc += v;
+                        case "max" -> acc = Math.max(acc, v);
+                        case "min" -> acc = Math.min(acc, v);
                         default -> throw new IllegalArgumentException(fusion);
                     }
                 }
-                out[i][j] = fusion.equals("mean") ? acc / heads.length : acc;
+                out[i][j] = fusion.equals("mean") ? acc * (1f / heads.length) : acc;
             }
         }
         return out;
