@@ -36,10 +36,18 @@ public class VitLensApp extends Application {
         Application.launch(VitLensApp.class, files);
     }
 
+    private WorkbenchSettings settings;
+
+    /** Runs on the launcher thread, not the FX thread: the preferences are read from disk here. */
+    @Override
+    public void init() {
+        settings = WorkbenchSettings.forUser();
+        settings.darkTheme();
+    }
+
     @Override
     public void start(Stage stage) {
         this.stage = stage;
-        WorkbenchSettings settings = WorkbenchSettings.forUser();
         applyTheme(settings.darkTheme());
         // The engine loads lazily inside background tasks: constructing it does no I/O on the FX thread.
         backend = EngineBackend.standard();
@@ -55,6 +63,8 @@ public class VitLensApp extends Application {
                 VitLensApp.class.getResource("vitlens.css"), "vitlens.css missing").toExternalForm());
         view.installKeyHandlers(scene);
         stage.setTitle("ViTLens");
+        stage.setMinWidth(800);
+        stage.setMinHeight(560);
         stage.setScene(scene);
         try (InputStream icon = VitLensApp.class.getResourceAsStream("vitlens.png")) {
             if (icon != null) {

@@ -98,9 +98,18 @@ public final class EngineBackend implements WorkbenchBackend {
         return entries;
     }
 
+    /**
+     * The preferred model when it is usable; else the first usable model that declares samples (a demo model),
+     * else the first usable one.
+     */
     @Override
     public String defaultModelId() {
-        return defaultModelId;
+        List<ModelCatalog.Entry> usable = catalog().available();
+        if (usable.stream().anyMatch(e -> e.id().equals(defaultModelId))) {
+            return defaultModelId;
+        }
+        return usable.stream().filter(e -> !e.info().meta().samples().isEmpty()).findFirst()
+                .or(() -> usable.stream().findFirst()).map(ModelCatalog.Entry::id).orElse(defaultModelId);
     }
 
     /**
@@ -110,8 +119,19 @@ public final class EngineBackend implements WorkbenchBackend {
     @Override
     public List<Path> sampleImages(String modelId) {
         List<Path> samples = new ArrayList<>();
-        catalog().find(modelId).filter(ModelCatalog.Entry::available)
-                .ifPresent(e -> e.info().samplePaths().stream().filter(Files::isRegularFile).forEach(samples::add));
+        // vitlens.json sample paths are relative to the model folder, or to the project root above models/.
+        Path projectRoot = catalog().bundledDir().map(Path::getParent).orElse(null);
+        catalog().find(modelId).filter(ModelCatalog.Entry::available).ifPresent(e -> {
+            for (String sample : e.info().meta().samples()) {
+                Path inModel = e.dir().resolve(sample);
+                Path inProject = projectRoot == null ? null : projectRoot.resolve(sample);
+                if (Files.isRegularFile(inModel)) {
+                    samples.add(inModel);
+                } else if (inProject != null && Files.isRegularFile(inProject)) {
+                    samples.add(inProject);
+                }
+            }
+        });
         if (samples.isEmpty()) {
             catalog().bundledDir().map(dir -> dir.getParent() == null ? null : dir.getParent().resolve("assets/samples"))
                     .filter(Files::isDirectory).ifPresent(dir -> {
@@ -135,14 +155,15 @@ public final class EngineBackend implements WorkbenchBackend {
     }
 
     @Override
-    public Classification classify(BufferedImage image, String modelId, int topK) throws Exception {
+    public Classification classify(BufferedImage image, String modelId, int topK, boolean withAttentions)
+            throws Exception {
         ModelRunner runner = runner(modelId);
         ModelInfo info = runner.model();
         long start = System.nanoTime();
         // A Preprocessor reuses its buffer, so each call gets its own: the gallery and the viewer run concurrently.
         FloatBuffer pixels = Preprocessor.forModel(info).process(RgbImage.from(image));
         long preprocessed = System.nanoTime();
-        ModelRunner.Output output = runner.run(pixels, 1, true);
+        ModelRunner.Output output = runner.run(pixels, 1, withAttentions);
         long inferred = System.nanoTime();
         float[] probabilities = Scores.softmax(output.logits()[0]);
         List<Prediction> top = Scores.topK(probabilities, info.labels(), topK).stream()

@@ -25,8 +25,11 @@ public interface WorkbenchBackend extends AutoCloseable {
     /** Decodes an image file; throws with a specific, user-readable message when it cannot. */
     DecodedImage decode(Path file) throws IOException;
 
-    /** Classifies an image and keeps what the explanations need (attentions, token layout). */
-    Classification classify(BufferedImage image, String modelId, int topK) throws Exception;
+    /**
+     * Classifies an image; with {@code withAttentions} it also keeps what the explanations need (the gallery batch
+     * skips them: copying every layer's attention maps costs time and memory it never uses).
+     */
+    Classification classify(BufferedImage image, String modelId, int topK, boolean withAttentions) throws Exception;
 
     /** The explanation methods this backend can compute (the explorer offers only these). */
     Set<ExplainMethod> supportedMethods();

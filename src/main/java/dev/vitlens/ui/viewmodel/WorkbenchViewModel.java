@@ -328,7 +328,7 @@ public final class WorkbenchViewModel {
 
     private Analysis analyse(DecodedImage decoded, ModelEntry model, ExplainSettings wanted, boolean followLast,
                              ColormapChoice colors, TaskContext context) throws Exception {
-        Classification classification = backend.classify(decoded.image(), model.id(), TOP_K);
+        Classification classification = backend.classify(decoded.image(), model.id(), TOP_K, true);
         context.throwIfCancelled();
         ExplainSettings used = ExplorerViewModel.fit(wanted, followLast, classification.layout(), model.family());
         Heatmap heatmap = null;
@@ -515,7 +515,7 @@ public final class WorkbenchViewModel {
                 try {
                     DecodedImage decoded = backend.decode(item.file());
                     thumb = thumbnail(decoded.image());
-                    Classification c = backend.classify(decoded.image(), model.id(), 1);
+                    Classification c = backend.classify(decoded.image(), model.id(), 1, false);
                     Image finalThumb = thumb;
                     context.publish(() -> item.classified(finalThumb, c.top().get(0)));
                 } catch (Exception e) {
