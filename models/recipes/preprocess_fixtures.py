@@ -43,6 +43,7 @@ CASES = [
     ("rgb20x30-bicubic-up-64", (20, 30), 5, 3, {"height": 64, "width": 64}, None, *IMAGENET),
     ("rgb20x30-bilinear-up-28", (20, 30), 6, 2, {"height": 28, "width": 28}, None, HALF, HALF),
     ("rgb320x240-shortest256-bicubic-crop224", (320, 240), 7, 3, {"shortest_edge": 256}, 224, *IMAGENET),
+    ("rgb320x240-resize256x256-bicubic-crop224", (320, 240), 9, 3, {"height": 256, "width": 256}, 224, *IMAGENET),
     ("gray28x28-same-size-28", (28, 28), 8, 2, {"height": 28, "width": 28}, None, *FASHION),
 ]
 

@@ -52,6 +52,7 @@ class FashionData:
         x = x[torch.arange(b)[:, None, None], rows, cols]   # random 28x28 crop of the 2-px padded image
         flip = torch.rand(b, generator=g) < 0.5
         x = torch.where(flip[:, None, None], x.flip(-1), x)
+        self.last_flip = flip
         return D.fashion_to_pixel_values(x), self.train_y[idx]
 
     def eval_sets(self):
@@ -158,6 +159,26 @@ def load_trained(model_id):
     return m, ck
 
 
+@torch.no_grad()
+def teacher_logit_cache(tid, teacher, data, log):
+    """Teacher logits for every training image and its mirror image, [N, 2, labels] (computed once)."""
+    p = workdir(tid) / "train_logits.pt"
+    if p.exists():
+        return torch.load(p)
+    teacher.eval()
+    out = []
+    t0 = time.time()
+    for i in range(0, data.n_train(), 1000):
+        x = data.train_x[i:i + 1000]
+        out.append(torch.stack([teacher(D.fashion_to_pixel_values(x)),
+                                teacher(D.fashion_to_pixel_values(x.flip(-1)))], 1))
+    c = torch.cat(out)
+    torch.save(c, str(p) + ".tmp")
+    os.replace(str(p) + ".tmp", p)
+    log(f"teacher logit cache {tuple(c.shape)} in {time.time() - t0:.0f}s")
+    return c
+
+
 def lr_at(step, total, warmup, base):
     if step < warmup:
         return base * (step + 1) / warmup
@@ -196,6 +217,10 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
     total = steps_per_epoch * epochs
     warmup = steps_per_epoch if spec["kind"] == "student" else steps_per_epoch // 2
     ls = spec.get("label_smoothing", 0.0)
+    t_cache = None
+    if spec["kind"] == "student" and spec["distill"] == "soft" and spec["dataset"] == "fashion":
+        t_cache = (torch.zeros(data.n_train(), 2, data.num_labels) if time_steps   # timing only
+                   else teacher_logit_cache(spec["teacher"], teacher, data, log))
 
     ck_path = wd_dir / "ckpt.pt"
     start_epoch, history = 0, []
@@ -222,8 +247,11 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
             if spec["kind"] == "teacher":
                 loss = F.cross_entropy(model(x), y, label_smoothing=ls)
             else:
-                with torch.no_grad():
-                    t_logits = teacher(x)
+                if t_cache is not None:   # offline KD: teacher logits of the un-cropped (flip-matched) image
+                    t_logits = t_cache[idx, data.last_flip.long()]
+                else:
+                    with torch.no_grad():
+                        t_logits = teacher(x)
                 out, _ = model(x)
                 if spec["distill"] == "hard":          # DeiT: CLS head <- labels, DIST head <- teacher argmax
                     cls_l, dist_l = out
