@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# No OMP_WAIT_POLICY override: PyTorch runs with its default threading, as users run it.
 
 
 def stats(ms):
@@ -85,8 +85,8 @@ def main():
         if not ck.exists():
             print(json.dumps({"runtime": "pytorch-eager", "error": f"no training checkpoint {ck}"}))
             return
-        model, _ = T.load_trained(a.model_id)
-        source = str(ck)
+        model, ckpt = T.load_trained(a.model_id)
+        source = f"{ck} (epoch {ckpt.get('epoch', '?')}; must match the exported model.onnx)"
     else:
         print(json.dumps({"runtime": "pytorch-eager", "error": "only bundled models and export_shapes graphs have "
                                                                 "PyTorch weights here"}))
