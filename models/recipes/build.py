@@ -96,6 +96,23 @@ def history_table(hist, key):
     return "\n".join(lines)
 
 
+def schedule_text(hist):
+    """Which cosine horizon each epoch was trained under (runs can be extended with --epochs)."""
+    parts, prev, start = [], None, 1
+    for h in hist + [{"epoch": None, "planned": "end"}]:
+        p = h.get("planned", "first")
+        if prev is not None and p != prev:
+            parts.append((start, h["epoch"] - 1 if h["epoch"] else hist[-1]["epoch"], prev))
+            start = h["epoch"]
+        prev = p
+    if len(parts) <= 1:
+        return f"one cosine run of {len(hist)} epochs"
+    txt = [f"epochs {a}-{b} under the original {hist[b - 1].get('planned', b) if isinstance(p, int) else b}-epoch cosine"
+           if i == 0 else f"epochs {a}-{b}: run extended with `--epochs {p}` (cosine re-entered at its epoch-{a - 1} point of a {p}-epoch horizon)"
+           for i, (a, b, p) in enumerate(parts)]
+    return "; ".join(txt)
+
+
 def sums(hist):
     return sum(h["wall_s"] for h in hist), sum(h["cpu_s"] for h in hist)
 
@@ -136,7 +153,7 @@ def latency_ms(model, c, n=50):
 
 
 # ------------------------------------------------------------------ build
-def build(model_id, export_only=False, epochs=None, threads=2):
+def build(model_id, export_only=False, epochs=None, threads=2, ckpt=None):
     spec = SPECS[model_id]
     tid = spec["teacher"]
     if not export_only:
@@ -145,7 +162,7 @@ def build(model_id, export_only=False, epochs=None, threads=2):
     torch.set_num_threads(threads)
     c = copy.deepcopy(spec["config"])
     labels = spec["labels"]
-    model, ck = T.load_trained(model_id)
+    model, ck = T.load_trained(model_id, ckpt)
     teacher, tck = T.load_trained(tid)
     data = T.get_data(spec["dataset"], c.image_size)
     (key, (ex, ey)), = data.eval_sets().items()
@@ -312,6 +329,7 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
         f"{len(thist)} epochs, cosine; **teacher {key} accuracy {100 * t_acc:.2f}%**",
         f"- student: AdamW lr {spec['lr']}, weight decay {spec['wd']} (not on norms/biases/tokens/position tables), "
         f"batch {spec['batch']}, 1 warm-up epoch then cosine to 0, {len(hist)} epochs, gradient clipping 1.0",
+        f"- schedule: {schedule_text(hist)}",
         f"- {distill}",
         f"- augmentation: {aug}",
         "",
@@ -374,10 +392,11 @@ if __name__ == "__main__":
     ap.add_argument("--export-only", action="store_true", help="skip training; export the last checkpoint")
     ap.add_argument("--epochs", type=int, help="total student epochs (continues from the checkpoint)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--ckpt", help="export this checkpoint file instead of <cache>/<id>/ckpt.pt")
     a = ap.parse_args()
     if a.model_id == "samples":
         write_samples()
     elif SPECS[a.model_id]["kind"] == "teacher":
         T.train(a.model_id, a.epochs, a.threads, 0, print)
     else:
-        build(a.model_id, a.export_only, a.epochs, a.threads)
+        build(a.model_id, a.export_only, a.epochs, a.threads, a.ckpt)

@@ -149,10 +149,10 @@ def evaluate(model, data, x_u8, y, batch=500):
     return (p == y).float().mean().item(), cm, p
 
 
-def load_trained(model_id):
-    """Model with the weights of the last checkpoint."""
+def load_trained(model_id, path=None):
+    """Model with the weights of the last checkpoint (or of `path`)."""
     spec = SPECS[model_id]
-    ck = torch.load(workdir(model_id) / "ckpt.pt")
+    ck = torch.load(path or (workdir(model_id) / "ckpt.pt"))
     m = make_model(model_id, spec)
     m.load_state_dict(ck["model"])
     m.eval()
@@ -283,7 +283,7 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
             model.return_both = True
         wall, cpu = time.time() - t0, time.process_time() - c0
         history.append(dict(epoch=epoch + 1, loss=tot_loss / nb, train_wall_s=train_wall, train_cpu_s=train_cpu,
-                            wall_s=wall, cpu_s=cpu, threads=threads, **accs))
+                            wall_s=wall, cpu_s=cpu, threads=threads, planned=epochs, **accs))
         log(f"EPOCH {epoch + 1}/{epochs} loss {tot_loss / nb:.4f} {accs} wall {wall:.0f}s cpu {cpu:.0f}s")
         if hasattr(model, "return_both"):
             model.return_both = False
