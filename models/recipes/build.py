@@ -96,21 +96,38 @@ def history_table(hist, key):
     return "\n".join(lines)
 
 
-def schedule_text(hist):
-    """Which cosine horizon each epoch was trained under (runs can be extended with --epochs)."""
-    parts, prev, start = [], None, 1
-    for h in hist + [{"epoch": None, "planned": "end"}]:
-        p = h.get("planned", "first")
-        if prev is not None and p != prev:
-            parts.append((start, h["epoch"] - 1 if h["epoch"] else hist[-1]["epoch"], prev))
-            start = h["epoch"]
-        prev = p
-    if len(parts) <= 1:
+def schedule_text(hist, spec):
+    """Which cosine horizon each epoch was trained under (runs can be extended with --epochs).
+    Epochs trained before train.py recorded `planned` take it from spec["planned_history"]."""
+    known = {}
+    for a, z, p in spec.get("planned_history", []):
+        for e in range(a, z + 1):
+            known[e] = p
+    plan = [h.get("planned", known.get(h["epoch"], len(hist))) for h in hist]
+    parts, start = [], 1
+    for k in range(1, len(hist) + 1):
+        if k == len(hist) or plan[k] != plan[k - 1]:
+            parts.append((start, k, plan[k - 1]))
+            start = k + 1
+    if len(parts) == 1:
         return f"one cosine run of {len(hist)} epochs"
-    txt = [f"epochs {a}-{b} under the original {hist[b - 1].get('planned', b) if isinstance(p, int) else b}-epoch cosine"
-           if i == 0 else f"epochs {a}-{b}: run extended with `--epochs {p}` (cosine re-entered at its epoch-{a - 1} point of a {p}-epoch horizon)"
-           for i, (a, b, p) in enumerate(parts)]
+    txt = []
+    for n, (a, z, p) in enumerate(parts):
+        if n == 0:
+            txt.append(f"epochs {a}-{z} as a {p}-epoch cosine run")
+        else:
+            txt.append(f"epochs {a}-{z}: run extended with `--epochs {p}` (the cosine schedule re-entered at its "
+                       f"epoch-{a - 1} point of a {p}-epoch horizon, i.e. a warm restart)")
     return "; ".join(txt)
+
+
+def recipe_commands(model_id, hist, spec):
+    txt = schedule_text(hist, spec)
+    cmds = [f"/usr/bin/python3 models/recipes/build.py {model_id}"]
+    import re
+    for p in re.findall(r"--epochs (\d+)", txt):
+        cmds.append(f"/usr/bin/python3 models/recipes/build.py {model_id} --epochs {p}   # continue (warm restart)")
+    return cmds
 
 
 def sums(hist):
@@ -303,6 +320,12 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
         f"**{key.capitalize()} accuracy: {100 * acc:.2f}%** ({int(np.trace(cm.numpy()))}/{n_eval}) — measured by the recipe "
         f"(`build.py`, PyTorch, exact HF preprocessing) on this machine.",
         "",
+        f"Project goal for this model: target ≥ {100 * spec['target']:.0f}%, floor {100 * spec['floor']:.0f}% — "
+        + ("target met." if acc >= spec["target"] else "floor met, target not met." if acc >= spec["floor"] else
+           "**not met**: this is the best model the recipe reached within the session's CPU budget on a heavily "
+           "shared machine (see Training cost); more epochs should close the gap (`build.py "
+           f"{model_id} --epochs N` continues from the checkpoint)."),
+        "",
         "## Data",
         "",
         data_txt,
@@ -322,14 +345,14 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
         "## Recipe",
         "",
         "```",
-        f"/usr/bin/python3 models/recipes/build.py {model_id}",
+        *recipe_commands(model_id, hist, spec),
         "```",
         "",
         f"- teacher `{spec['teacher']}`: {teacher_desc}; AdamW lr {ts['lr']}, wd {ts['wd']}, batch {ts['batch']}, "
         f"{len(thist)} epochs, cosine; **teacher {key} accuracy {100 * t_acc:.2f}%**",
         f"- student: AdamW lr {spec['lr']}, weight decay {spec['wd']} (not on norms/biases/tokens/position tables), "
         f"batch {spec['batch']}, 1 warm-up epoch then cosine to 0, {len(hist)} epochs, gradient clipping 1.0",
-        f"- schedule: {schedule_text(hist)}",
+        f"- schedule: {schedule_text(hist, spec)}",
         f"- {distill}",
         f"- augmentation: {aug}",
         "",

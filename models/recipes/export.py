@@ -43,7 +43,21 @@ def export_onnx(model, c: VitConfig, path, with_attentions=True, output_names=No
         torch.onnx.export(w, (x,), str(path), input_names=["pixel_values"], output_names=output_names,
                           dynamic_axes=dyn, opset_version=OPSET, do_constant_folding=True)
     m = onnx.load(str(path))
+    # torch leaves the head/token dims of the attention outputs symbolic (the graph uses view(b, -1, h, d));
+    # they are fixed by the config, so declare them: [batch_size, heads, T, T] etc.
+    static = {"logits": [c.num_labels], "last_hidden_state": [c.seq_len, c.hidden_size], "pooler_output": [c.hidden_size]}
+    for i in range(c.num_hidden_layers):
+        static[f"attentions.{i}"] = [c.num_attention_heads, c.seq_len, c.seq_len]
+    for o in m.graph.output:
+        dims = o.type.tensor_type.shape.dim
+        want = static.get(o.name)
+        if want is not None and len(dims) == len(want) + 1:
+            dims[0].dim_param = "batch_size"
+            for d, v in zip(list(dims)[1:], want):
+                d.ClearField("dim_param")
+                d.dim_value = v
     onnx.checker.check_model(m)
+    onnx.save(m, str(path))
     n_softmax = sum(1 for n in m.graph.node if n.op_type == "Softmax")
     if verbose:
         print(f"exported {path} ({path.stat().st_size / 1e6:.1f} MB, {time.time() - t0:.0f}s), "
@@ -90,6 +104,13 @@ def hf_config(c: VitConfig, labels, extra=None):
             "use_shared_relative_position_bias": c.use_shared_relative_position_bias,
             "vocab_size": 8192,
         })
+        if c.num_hidden_layers != 12:
+            # small trained models: no stochastic depth was used, and the segmentation-head settings of the
+            # 12-layer checkpoints (out_indices 3,5,7,11 ...) do not apply
+            cfg["drop_path_rate"] = 0.0
+            for k in ("auxiliary_channels", "auxiliary_concat_input", "auxiliary_loss_weight", "auxiliary_num_convs",
+                      "out_indices", "pool_scales", "semantic_loss_ignore_index", "use_auxiliary_head"):
+                cfg.pop(k)
     if extra:
         cfg.update(extra)
     return dict(sorted(cfg.items()))
