@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# No OMP_WAIT_POLICY override: PyTorch runs with its default threading, as users run it.
 
 
 def stats(ms):
@@ -37,6 +37,31 @@ def timed(fn, warmup, iterations):
         fn()
         out.append((time.perf_counter_ns() - t0) / 1e6)
     return stats(out)
+
+
+def matching_checkpoint(workdir, onnx_file, torch):
+    """The training checkpoint whose weights are those of the exported graph: every initializer the export kept
+    under its parameter name ("model.<state-dict key>") must be bit-identical. Training may have moved on since
+    the export, so ckpt.pt alone is not proof."""
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+    graph = onnx.load(str(onnx_file), load_external_data=False).graph
+    named = {i.name: numpy_helper.to_array(i) for i in graph.initializer if not i.name.startswith("onnx::")}
+    for ck in sorted(Path(workdir).glob("ckpt*.pt"), key=lambda p: p.stat().st_mtime, reverse=True):
+        sd = torch.load(ck, map_location="cpu")["model"]
+        checked, equal = 0, True
+        for k, v in sd.items():
+            arr = named.get("model." + k)
+            if arr is None:
+                continue
+            checked += 1
+            if arr.shape != tuple(v.shape) or not np.array_equal(arr, v.numpy()):
+                equal = False
+                break
+        if equal and checked > 0:
+            return ck, checked
+    return None, 0
 
 
 def main():
@@ -81,12 +106,13 @@ def main():
         source = "export_shapes.py weights (seed 0)"
     elif a.kind == "bundled":
         import train as T
-        ck = T.workdir(a.model_id) / "ckpt.pt"
-        if not ck.exists():
-            print(json.dumps({"runtime": "pytorch-eager", "error": f"no training checkpoint {ck}"}))
+        ck, checked = matching_checkpoint(T.workdir(a.model_id), model_dir / "model.onnx", torch)
+        if ck is None:
+            print(json.dumps({"runtime": "pytorch-eager", "error": f"no checkpoint in {T.workdir(a.model_id)} has "
+                                                                    f"the weights of {model_dir / 'model.onnx'}"}))
             return
-        model, _ = T.load_trained(a.model_id)
-        source = str(ck)
+        model, ckpt = T.load_trained(a.model_id, ck)
+        source = f"{ck} (epoch {ckpt.get('epoch', '?')}; equal to model.onnx on {checked} named tensors)"
     else:
         print(json.dumps({"runtime": "pytorch-eager", "error": "only bundled models and export_shapes graphs have "
                                                                 "PyTorch weights here"}))

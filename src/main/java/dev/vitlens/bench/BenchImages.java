@@ -17,10 +17,19 @@ final class BenchImages {
     }
 
     static Path forModel(ModelInfo info, Path workDir) throws IOException {
-        for (Path sample : info.samplePaths()) {
-            String name = sample.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-            if (Files.isRegularFile(sample) && name.endsWith(".png")) {
-                return sample;
+        // Bundled models list samples relative to the repository (models/<id>/../../assets/...), others relative
+        // to their folder; try both, then the working directory.
+        Path dir = info.dir().toAbsolutePath();
+        Path repo = dir.getParent() != null && dir.getParent().getParent() != null ? dir.getParent().getParent() : dir;
+        for (String sample : info.meta().samples()) {
+            if (!sample.toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+                continue;
+            }
+            for (Path base : new Path[] {dir, repo, Path.of("").toAbsolutePath()}) {
+                Path candidate = base.resolve(sample).normalize();
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
             }
         }
         return synthetic(workDir);

@@ -18,6 +18,7 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes image files to 8-bit RGB with ImageIO (TwelveMonkeys adds WebP, CMYK JPEG, TIFF, BMP): applies the
@@ -33,6 +34,8 @@ public final class ImageDecoder {
     static final int SUBSAMPLE_MARGIN = 4;
 
     private static final int EXIF_SCAN_BYTES = 256 * 1024;
+    /** Files up to this size are read into memory in one go and decoded from there. */
+    static final long MAX_IN_MEMORY_BYTES = 512L * 1024 * 1024;
 
     /** The decoded image and facts about the file. */
     public record Decoded(RgbImage image, String format, int fileWidth, int fileHeight, int orientation,
@@ -65,6 +68,32 @@ public final class ImageDecoder {
      */
     public static Decoded decode(Path file, int neededShortSide) throws ImageDecodeException {
         checkFile(file);
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new ImageDecodeException(describeIo(file, e), e);
+        }
+        if (size <= MAX_IN_MEMORY_BYTES) {
+            // One read of the whole file, decoded from memory: ImageIO's FileImageInputStream makes many small
+            // unbuffered reads (4x slower on a 320x240 PNG, see docs/benchmarks.md), and the EXIF scan reuses
+            // the bytes instead of reading the head a second time.
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new ImageDecodeException(describeIo(file, e), e);
+            } catch (OutOfMemoryError e) {
+                throw new ImageDecodeException("image file too large to read in the available memory", e);
+            }
+            try (ImageInputStream in = memoryStream(bytes)) {
+                return decode(in, bytes, file.getFileName().toString(), neededShortSide);
+            } catch (ImageDecodeException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new ImageDecodeException(describeIo(file, e), e);
+            }
+        }
         byte[] head = readHead(file);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
@@ -80,13 +109,21 @@ public final class ImageDecoder {
 
     /** Decodes from memory (e.g. drag-and-drop data). */
     public static Decoded decode(byte[] bytes, String name) throws ImageDecodeException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = memoryStream(bytes)) {
             return decode(in, bytes, name, 0);
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException e) {
             throw new ImageDecodeException("truncated or corrupt image: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * An in-memory stream: {@code ImageIO.createImageInputStream(InputStream)} would cache to a temporary file
+     * while ImageIO's disk cache is enabled (its default).
+     */
+    private static ImageInputStream memoryStream(byte[] bytes) {
+        return new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
     }
 
     private static Decoded decode(ImageInputStream in, byte[] head, String name, int neededShortSide)
@@ -129,7 +166,7 @@ public final class ImageDecoder {
                     throw new ImageDecodeException("truncated or corrupt image: " + w);
                 }
             }
-            int orientation = isJpeg(format) ? ExifOrientation.read(head, head.length) : 1;
+            int orientation = isJpeg(format) ? ExifOrientation.read(head, Math.min(head.length, EXIF_SCAN_BYTES)) : 1;
             RgbImage rgb = ExifOrientation.apply(ImageConversion.toRgb(image), orientation);
             return new Decoded(rgb, format, width, height, orientation, subsampling);
         } catch (ImageDecodeException e) {

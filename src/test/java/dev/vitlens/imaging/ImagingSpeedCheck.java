@@ -9,7 +9,7 @@ import java.util.Random;
 
 /**
  * Before/after timing of the imaging speed changes in one JVM, interleaved (not a unit test):
- * {@code java -cp target/test-classes:target/classes:'target/lib/*' dev.vitlens.imaging.ImagingSpeedCheck [iters]}
+ * {@code java -cp target/test-classes:target/classes:'target/lib/*' dev.vitlens.imaging.ImagingSpeedCheck [iters [PNG...]]}
  */
 public final class ImagingSpeedCheck {
     private ImagingSpeedCheck() {
@@ -18,6 +18,9 @@ public final class ImagingSpeedCheck {
     public static void main(String[] args) throws Exception {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         Harness h = new Harness(iterations / 2, iterations);
+        for (int i = 1; i < args.length; i++) {
+            decode(java.nio.file.Path.of(args[i]), h);
+        }
         Random r = new Random(1);
         int[][] cases = {{320, 240, 224, 224}, {640, 480, 224, 224}, {1280, 720, 224, 224}, {28, 28, 64, 64}};
         for (int[] c : cases) {
@@ -30,6 +33,23 @@ public final class ImagingSpeedCheck {
                 print(String.format(Locale.ROOT, "resize %dx%d -> %dx%d %s", c[0], c[1], c[2], c[3], m), s);
             }
         }
+    }
+
+    /** Decode before (head read + ImageIO file stream) and after (one read, memory stream), same JVM, interleaved. */
+    public static void decode(java.nio.file.Path file, Harness h) throws Exception {
+        Stats[] s = h.interleaved(() -> {
+            byte[] head;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                head = in.readNBytes(256 * 1024);
+            }
+            try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(file.toFile())) {
+                javax.imageio.ImageReader r = javax.imageio.ImageIO.getImageReaders(in).next();
+                r.setInput(in, true, true);
+                ImageConversion.toRgb(r.read(0));
+                r.dispose();
+            }
+        }, () -> ImageDecoder.decode(file, 0));
+        print("decode " + file.getFileName() + " (file stream vs memory)", s);
     }
 
     private static void print(String what, Stats[] s) {
