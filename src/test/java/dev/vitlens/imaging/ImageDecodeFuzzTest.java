@@ -1,0 +1,34 @@
+package dev.vitlens.imaging;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vitlens.catalog.Family;
+import dev.vitlens.catalog.PreprocessorConfig;
+import java.nio.FloatBuffer;
+
+/**
+ * Fuzz target (issue 10): any bytes through the decoder and HF preprocessing must either give a finite tensor or
+ * an {@link ImageDecodeException}; anything else (runtime exception, error, hang) is a finding. In the normal suite
+ * only the seed corpus in {@code ImageDecodeFuzzTestInputs/} runs; {@code JAZZER_FUZZ=1} fuzzes (docs/reliability.md).
+ */
+class ImageDecodeFuzzTest {
+    private static final Preprocessor VIT = new Preprocessor(PreprocessorConfig.defaults(Family.VIT), 224, 224);
+
+    @FuzzTest(maxDuration = "60s")
+    void decodeAndPreprocess(byte[] data) {
+        RgbImage image;
+        try {
+            image = ImageDecoder.decode(data, "fuzz.bin").image();
+        } catch (ImageDecodeException expected) {
+            return;
+        }
+        FloatBuffer tensor = VIT.process(image);
+        if (tensor.remaining() != 3 * 224 * 224) {
+            throw new IllegalStateException("tensor has " + tensor.remaining() + " values");
+        }
+        for (int i = tensor.position(); i < tensor.limit(); i++) {
+            if (!Float.isFinite(tensor.get(i))) {
+                throw new IllegalStateException("non-finite value at " + i);
+            }
+        }
+    }
+}
