@@ -85,8 +85,8 @@ final class BadImages {
 
     /**
      * A 4-channel JPEG with an Adobe APP14 marker: {@code transform} 0 means CMYK, 2 means YCCK. The JDK writer
-     * stores a 4-band raster as-is; the APP14 transform byte is then patched to the wanted value. Samples are
-     * stored inverted, as Adobe applications write CMYK JPEGs (and as readers expect).
+     * stores a 4-band raster as-is (no colour transform, no marker); an APP14 segment with the wanted transform
+     * is then inserted after SOI. Samples are stored inverted, as Adobe applications write CMYK JPEGs.
      */
     static byte[] adobeFourChannel(int width, int height, int[] samples, int transform) throws IOException {
         WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);

@@ -36,10 +36,11 @@ public final class EngineBackend implements WorkbenchBackend {
     static final String DEVICE_NOT_YET_KNOWN = "auto";
 
     /**
-     * Images over 16 MP are subsampled while decoding to no less than 4x this short side (2048 px): plenty for the
-     * viewer and for any model input, and a 100 MP photo no longer needs gigabytes of heap (issue 10).
+     * Images over 16 MP are subsampled while decoding to no less than 4x this short side (1024 px): enough for the
+     * viewer panel and for any model input; a 100 MP photo no longer needs gigabytes of heap, and classifying it
+     * does not resample tens of megapixels (issue 10).
      */
-    static final int DISPLAY_SHORT_SIDE = 512;
+    static final int DISPLAY_SHORT_SIDE = 256;
 
     private final Supplier<ModelCatalog> catalogSource;
     private final String defaultModelId;
