@@ -192,7 +192,10 @@ class FaultsTest {
             List<Path> before = listing(readOnly);
             Run r = cli("import", export.toString());
             assertEquals(Cli.EXIT_USAGE, r.exit(), r.out() + r.err());
-            assertTrue(r.err().startsWith("error: ") && r.err().contains(readOnly.toString()), r.err());
+            // After the progress lines: "error: import refused: import failed: <folder>: <what happened>".
+            assertTrue(r.err().contains("error: import refused: import failed: " + readOnly), r.err());
+            assertTrue(r.err().matches("(?s).*import failed: \\S+: (permission denied|no such file or folder).*"),
+                    r.err());
             assertEquals(before, listing(readOnly), "no partial files");
         } finally {
             restore(ModelDirectories.USER_DIR_PROPERTY, old);
