@@ -163,6 +163,13 @@ class BadInputCorpusTest {
         try (InputStream in = BadInputCorpusTest.class.getResourceAsStream("webp/green-blue-32x16-lossy.webp")) {
             ok("lossy.webp", in.readAllBytes(), halvesRgb(32, 16, 0x00FF00, 0x0000FF), null);
         }
+        for (int i = 1; i <= 2; i++) {
+            // Found by fuzzing: the WebP plugin swallowed the end of file and spun for minutes.
+            try (InputStream in = BadInputCorpusTest.class.getResourceAsStream("webp/vp8l-spins-past-eof-" + i
+                    + ".webp")) {
+                error("vp8l-spins-past-eof-" + i + ".webp", in.readAllBytes(), "truncated or corrupt image");
+            }
+        }
         Path unicode = corpus.resolve("ünïcødé 画像 with spaces.png");
         ok(unicode.getFileName().toString(), BadImages.encode(marker, "png"), marker, null);
 
