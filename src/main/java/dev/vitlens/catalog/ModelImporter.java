@@ -219,7 +219,7 @@ public final class ModelImporter {
             return new ImportResult(modelId, finalDir, info, src.modelFile(), attentionsAdded, copiedExternal,
                     smoke, warnings);
         } catch (IOException e) {
-            throw new ModelImportException(Reason.IO, "import failed: " + e.getMessage(), e);
+            throw new ModelImportException(Reason.IO, "import failed: " + describeIo(e), e);
         } finally {
             if (temp != null && !installed) {
                 deleteRecursively(temp);
@@ -478,5 +478,23 @@ public final class ModelImporter {
         } catch (IOException ignored) {
             // best effort; a hidden leftover is never listed and is removed by the next import after a day
         }
+    }
+
+    /** A file-system failure as "path: what happened" (NIO's own messages are often just the path). */
+    static String describeIo(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            String what;
+            if (f instanceof java.nio.file.AccessDeniedException) {
+                what = "permission denied";
+            } else if (f instanceof java.nio.file.NoSuchFileException) {
+                what = "no such file or folder (or the file system does not allow creating it)";
+            } else if (f instanceof java.nio.file.FileAlreadyExistsException) {
+                what = "already exists";
+            } else {
+                what = f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+            }
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + what;
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 }

@@ -126,8 +126,9 @@ public final class ImageDecoder {
         return new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
     }
 
-    private static Decoded decode(ImageInputStream in, byte[] head, String name, int neededShortSide)
+    private static Decoded decode(ImageInputStream source, byte[] head, String name, int neededShortSide)
             throws ImageDecodeException {
+        ImageInputStream in = new EofLimitedImageInputStream(source);
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
             throw new ImageDecodeException("not an image or unsupported format: " + name);

@@ -311,8 +311,10 @@ public final class ModelRunner implements AutoCloseable {
                 throw new InferenceException("model " + info.id() + " has no output \"" + name + "\"", null);
             }
         }
-        try (OnnxTensor input = OnnxTensor.createTensor(env, pixelValues.duplicate(), shape);
-             OrtSession.Result result = session.run(Map.of(INPUT, input), requested)) {
+        try (CountedValue<OnnxTensor> in = CountedValue.of(OnnxTensor.createTensor(env, pixelValues.duplicate(),
+                shape), 1);
+             CountedValue<OrtSession.Result> run = CountedValue.of(session.run(Map.of(INPUT, in.value()), requested))) {
+            OrtSession.Result result = run.value();
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (String name : requested) {
                 OnnxValue value = result.get(name).orElseThrow();
@@ -333,6 +335,33 @@ public final class ModelRunner implements AutoCloseable {
         } catch (IllegalStateException e) {
             // ORT refuses to run a closed session
             throw new InferenceException("model " + info.id() + " is closed", e);
+        }
+    }
+
+    /**
+     * An ORT value (input tensor or session result) closed by try-with-resources and counted in the
+     * {@link TensorLedger}: created when wrapped, closed when this closes.
+     */
+    private record CountedValue<T extends AutoCloseable>(T value, int count) implements AutoCloseable {
+        static CountedValue<OnnxTensor> of(OnnxTensor tensor, int count) {
+            TensorLedger.created(count);
+            return new CountedValue<>(tensor, count);
+        }
+
+        static CountedValue<OrtSession.Result> of(OrtSession.Result result) {
+            TensorLedger.created(result.size());
+            return new CountedValue<>(result, result.size());
+        }
+
+        @Override
+        public void close() {
+            try {
+                value.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot release an ONNX Runtime value: " + e.getMessage(), e);
+            } finally {
+                TensorLedger.closed(count);
+            }
         }
     }
 

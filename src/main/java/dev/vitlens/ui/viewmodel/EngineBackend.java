@@ -38,6 +38,13 @@ public final class EngineBackend implements WorkbenchBackend {
     /** What the model picker says before a model has been opened: the engine tries CUDA, then the CPU. */
     static final String DEVICE_NOT_YET_KNOWN = "auto";
 
+    /**
+     * Images over 16 MP are subsampled while decoding to no less than 4x this short side (1024 px): enough for the
+     * viewer panel and for any model input; a 100 MP photo no longer needs gigabytes of heap, and classifying it
+     * does not resample tens of megapixels (issue 10).
+     */
+    static final int DISPLAY_SHORT_SIDE = 256;
+
     private final Supplier<ModelCatalog> catalogSource;
     private final String defaultModelId;
     private final RunnerOptions options;
@@ -148,7 +155,7 @@ public final class EngineBackend implements WorkbenchBackend {
     @Override
     public DecodedImage decode(Path file) throws IOException {
         long start = System.nanoTime();
-        ImageDecoder.Decoded decoded = ImageDecoder.decode(file);
+        ImageDecoder.Decoded decoded = ImageDecoder.decode(file, DISPLAY_SHORT_SIDE);
         BufferedImage image = decoded.image().toBufferedImage();
         double millis = (System.nanoTime() - start) / 1e6;
         return new DecodedImage(file, file.getFileName().toString(), image, millis);
