@@ -200,7 +200,7 @@ class BadInputCorpusTest {
 
         ui = new EngineBackend(() -> catalog, model.id(), RunnerOptions.on(Device.CPU));
         // Open the model once up front: the 5 s budget per case is for the file, not for ORT's start-up.
-        ui.classify(BadImages.uniform(8, 8, Color.GRAY), model.id(), 1);
+        ui.classify(BadImages.uniform(8, 8, Color.GRAY), model.id(), 1, true);
         runCli();
     }
 
@@ -287,7 +287,7 @@ class BadInputCorpusTest {
                         c.uiCheck().accept(img);
                     }
                     // The UI classifies what it decoded: that must work too.
-                    assertEquals(1, ui.classify(img, model.id(), 1).top().size());
+                    assertEquals(1, ui.classify(img, model.id(), 1, true).top().size());
                 })));
     }
 
