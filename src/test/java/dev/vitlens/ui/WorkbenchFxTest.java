@@ -286,13 +286,33 @@ class WorkbenchFxTest {
 
         // A big folder, cancelled once it has started: it stops short of 100% and keeps what it finished.
         Path big = Files.createDirectories(root.resolve("big"));
-        for (int i = 0; i < 400; i++) {
-            Files.copy(red, big.resolve(String.format(Locale.ROOT, "copy-%03d.png", i)));
+        // Large noisy PNGs decode slowly enough (tens of ms each) that the batch is surely still running.
+        BufferedImage noise = new BufferedImage(1200, 1200, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(7);
+        for (int y = 0; y < noise.getHeight(); y++) {
+            for (int x = 0; x < noise.getWidth(); x++) {
+                noise.setRGB(x, y, random.nextInt(0x1000000));
+            }
         }
-        robot.interact(() -> viewModel.openFiles(List.of(big)));
-        waitUntil(() -> viewModel.galleryProgressProperty().get() > 0);
-        robot.clickOn("#galleryCancel");
-        waitUntil(() -> !viewModel.galleryRunningProperty().get());
+        Path noisy = root.resolve("noise.png");
+        ImageIO.write(noise, "png", noisy.toFile());
+        for (int i = 0; i < 200; i++) {
+            Files.copy(noisy, big.resolve(String.format(Locale.ROOT, "copy-%03d.png", i)));
+        }
+        // Press Cancel on the FX thread at the first progress update, so a fast machine can't finish first.
+        javafx.scene.control.Button cancel = robot.lookup("#galleryCancel").queryAs(javafx.scene.control.Button.class);
+        javafx.beans.value.ChangeListener<Number> cancelOnFirstProgress = (obs, old, now) -> {
+            if (now.doubleValue() > 0 && now.doubleValue() < 1 && !cancel.isDisabled()) {
+                cancel.fire();
+            }
+        };
+        robot.interact(() -> {
+            viewModel.galleryProgressProperty().addListener(cancelOnFirstProgress);
+            viewModel.openFiles(List.of(big));
+        });
+        waitUntil(() -> viewModel.galleryStatusProperty().get().startsWith("Cancelled"));
+        robot.interact(() -> viewModel.galleryProgressProperty().removeListener(cancelOnFirstProgress));
+        assertTrue(!viewModel.galleryRunningProperty().get());
         double stoppedAt = viewModel.galleryProgressProperty().get();
         assertTrue(stoppedAt < 1.0, "cancelled before the end, at " + stoppedAt);
         assertTrue(viewModel.galleryStatusProperty().get().startsWith("Cancelled"));

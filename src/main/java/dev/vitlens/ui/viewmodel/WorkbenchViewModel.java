@@ -529,8 +529,9 @@ public final class WorkbenchViewModel {
             return failures;
         }).onProgress(progress -> {
             if (requested == batchGeneration) {
-                galleryProgress.set(progress.fraction());
+                // Status first: a progress listener may cancel the batch, and its "Cancelled" must stay.
                 galleryStatus.set(progress.message());
+                galleryProgress.set(progress.fraction());
             }
         }).onSuccess(failures -> {
             if (requested == batchGeneration) {
