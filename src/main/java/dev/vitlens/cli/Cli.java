@@ -59,6 +59,14 @@ public final class Cli {
     }
 
     static String messageOf(Throwable ex) {
+        if (ex instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            // NIO's message is often only the path; say what went wrong with it.
+            String what = f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : f instanceof java.nio.file.NoSuchFileException
+                    ? "no such file or folder (or the file system does not allow creating it)"
+                    : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+            return f.getFile() + ": " + what;
+        }
         String message = ex.getMessage();
         return message == null || message.isBlank() ? ex.toString() : message;
     }

@@ -87,10 +87,10 @@ class LiveSoakTest {
         long measured = seen.get() - WARM_UP_FRAMES;
         System.out.printf(Locale.ROOT, "[soak] model %s, %d frames (%d measured after %d warm-up) in %.1f s "
                         + "(%.1f fps), %d faces; RSS %.1f -> %.1f MB (%+.1f), heap used %.1f -> %.1f MB (%+.1f); "
-                        + "ORT values created %d, closed %d (%d during the measured frames)%n",
+                        + "heap committed %.1f -> %.1f MB; ORT values created %d, closed %d (%d during the measured frames)%n",
                 model.id(), seen.get(), measured, WARM_UP_FRAMES, seconds, measured / seconds, faces.get(),
                 mb(start[0]), mb(end[0]), mb(end[0] - start[0]), mb(start[1]), mb(end[1]), mb(end[1] - start[1]),
-                ledger.created(), ledger.closed(), ledger.created() - ledgerStart.created());
+                mb(start[2]), mb(end[2]), ledger.created(), ledger.closed(), ledger.created() - ledgerStart.created());
 
         assertNull(frameError.get());
         assertTrue(faces.get() >= seen.get(), "the astronaut's face is classified on every frame");
@@ -127,17 +127,18 @@ class LiveSoakTest {
         return file;
     }
 
-    /** {RSS bytes, used heap bytes after a full GC}. */
+    /** {RSS bytes, used heap bytes after a full GC, committed heap bytes (part of RSS, not a leak)}. */
     private static long[] memory() throws IOException {
         System.gc();
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        var usage = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long heap = usage.getUsed();
         long rss = 0;
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
                 rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
             }
         }
-        return new long[] {rss, heap};
+        return new long[] {rss, heap, usage.getCommitted()};
     }
 
     private static double mb(long bytes) {
