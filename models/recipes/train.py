@@ -112,6 +112,12 @@ class MaskData:
         x = torch.round(x * 255).to(torch.uint8)
         return D.normalize_u8(x, self.mean, self.std), self.train_y[idx]
 
+    def view(self, v):
+        """Augmented copy v of the whole training set (pixel values, training order), from a fixed seed."""
+        g = torch.Generator().manual_seed(50_000 + v)
+        idx = torch.arange(self.n_train())
+        return torch.cat([self.train_batch(idx[i:i + 256], g)[0] for i in range(0, self.n_train(), 256)])
+
     def eval_sets(self):
         return {"val": (self.val_x, self.val_y)}
 
@@ -179,6 +185,25 @@ def teacher_logit_cache(tid, teacher, data, log):
     return c
 
 
+@torch.no_grad()
+def teacher_view_labels(tid, teacher, data, views, log):
+    """Teacher argmax for `views` fixed augmented copies of the training set, [views, N] (computed once).
+
+    The online CNN teacher's forward pass was ~3/4 of a DeiT-mask training step (its 136M MACs per image against
+    the student's 16M), so the student trains on `views` seeded augmentations of the training set whose hard
+    teacher labels are computed once; data.view(v) rebuilds view v bit for bit from its seed."""
+    p = workdir(tid) / f"view_labels-{views}.pt"
+    if p.exists():
+        return torch.load(p)
+    teacher.eval()
+    t0 = time.time()
+    out = torch.stack([torch.cat([teacher(x).argmax(-1) for x in data.view(v).split(500)]) for v in range(views)])
+    torch.save(out, str(p) + ".tmp")
+    os.replace(str(p) + ".tmp", p)
+    log(f"teacher labels for {views} augmented views {tuple(out.shape)} in {time.time() - t0:.0f}s")
+    return out
+
+
 def lr_at(step, total, warmup, base):
     if step < warmup:
         return base * (step + 1) / warmup
@@ -222,6 +247,10 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
         t_cache = (torch.zeros(data.n_train(), 2, data.num_labels) if time_steps   # timing only
                    else teacher_logit_cache(spec["teacher"], teacher, data, log))
 
+    views, view_labels = spec.get("teacher_views", 0), None
+    if views and not time_steps:
+        view_labels = teacher_view_labels(spec["teacher"], teacher, data, views, log)
+
     ck_path = wd_dir / "ckpt.pt"
     start_epoch, history = 0, []
     if ck_path.exists() and not time_steps:
@@ -238,17 +267,25 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
         perm = torch.randperm(data.n_train(), generator=g)
         t0, c0 = time.time(), time.process_time()
         tot_loss, nb = 0.0, 0
+        if views:   # this epoch trains on augmented view (epoch mod views), in a fresh order
+            view_x = data.view(epoch % views)
+            view_t = view_labels[epoch % views] if view_labels is not None else None
         for s in range(steps_per_epoch):
             step = epoch * steps_per_epoch + s
             for grp in opt.param_groups:
                 grp["lr"] = lr_at(step, total, warmup, spec["lr"])
             idx = perm[s * bs:(s + 1) * bs]
-            x, y = data.train_batch(idx, g)
+            if views:
+                x, y = view_x[idx], data.train_y[idx]
+            else:
+                x, y = data.train_batch(idx, g)
             if spec["kind"] == "teacher":
                 loss = F.cross_entropy(model(x), y, label_smoothing=ls)
             else:
                 if t_cache is not None:   # offline KD: teacher logits of the un-cropped (flip-matched) image
                     t_logits = t_cache[idx, data.last_flip.long()]
+                elif views:               # hard labels of this view, computed once
+                    t_labels = view_t[idx] if view_t is not None else y
                 else:
                     with torch.no_grad():
                         t_logits = teacher(x)
@@ -256,7 +293,7 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
                 if spec["distill"] == "hard":          # DeiT: CLS head <- labels, DIST head <- teacher argmax
                     cls_l, dist_l = out
                     loss = 0.5 * F.cross_entropy(cls_l, y, label_smoothing=ls) + \
-                        0.5 * F.cross_entropy(dist_l, t_logits.argmax(-1))
+                        0.5 * F.cross_entropy(dist_l, t_labels if views else t_logits.argmax(-1))
                 else:                                  # soft KD
                     T, a = spec["kd_temp"], spec["kd_alpha"]
                     kd = F.kl_div(F.log_softmax(out / T, -1), F.softmax(t_logits / T, -1), reduction="batchmean") * T * T
