@@ -264,6 +264,18 @@ def write_model_fixtures(model_id, model, pp, spec):
     return cases
 
 
+# How the shipped models were trained; update with the conditions of the session that trains them.
+TRAINING_CONDITIONS = (
+    "Session 2 (2026-12-01): two trainings ran side by side, one thread each, while other engineers' Maven builds "
+    "ran at reduced priority (load average about 3-5), so wall times are longer than CPU times. CPU seconds are "
+    "the comparable figure.")
+RESUME_NOTE = (
+    "Checkpoints are written after every epoch to `~/.cache/vitlens-train/{model_id}/` on the training machine; "
+    "there, `build.py {model_id} --epochs N` continues the run (a warm restart of the cosine schedule). A new "
+    "machine starts without that cache: raise `epochs` in `specs.py` and rebuild from scratch, which also keeps a "
+    "single cosine schedule.")
+
+
 def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, extra, pp):
     labels = spec["labels"]
     hist, thist = ck["history"], tck["history"]
@@ -287,10 +299,16 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
                     "parts is in `split.json` (names only; no images are stored in this repository).")
         aug = ("random resized crop (area 0.55–1, aspect 3/4–4/3) from 80×80, ±11° rotation, horizontal flip, "
                "brightness/contrast/saturation jitter ±25–30%")
+    if spec.get("teacher_views"):
+        hard_target = (f"the teacher's argmax on the same crop (the training set is augmented in "
+                       f"{spec['teacher_views']} seeded views, epoch e trains on view e mod {spec['teacher_views']}, "
+                       "and the teacher labels each view once)")
+    else:
+        hard_target = "teacher argmax"
     distill = ("soft distillation: loss = 0.5·CE(label smoothing 0.1) + 0.5·T²·KL(student/T ‖ teacher/T), T = 2"
                if spec["distill"] == "soft" else
                "hard-label distillation through the distillation token (DeiT): loss = 0.5·CE(cls head, label, smoothing 0.1) "
-               "+ 0.5·CE(distillation head, teacher argmax); inference logits = (cls + distillation)/2 as HF "
+               f"+ 0.5·CE(distillation head, {hard_target}); inference logits = (cls + distillation)/2 as HF "
                "DeiTForImageClassificationWithTeacher")
     arch_lines = [f"- {fam}: {c.image_size}×{c.image_size} px input, patch {c.patch_size} → {c.num_patches} patches, "
                   f"{c.seq_len} tokens ({'[CLS], [DIST]' if c.model_type == 'deit' else '[CLS]'} + patches, row-major)",
@@ -322,9 +340,8 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
         "",
         f"Project goal for this model: target ≥ {100 * spec['target']:.0f}%, floor {100 * spec['floor']:.0f}% — "
         + ("target met." if acc >= spec["target"] else "floor met, target not met." if acc >= spec["floor"] else
-           "**not met**: this is the best model the recipe reached within the session's CPU budget on a heavily "
-           "shared machine (see Training cost); more epochs should close the gap (`build.py "
-           f"{model_id} --epochs N` continues from the checkpoint)."),
+           "**not met**: this is the best model the recipe reached within one session's CPU budget (see Training "
+           "cost and History). " + RESUME_NOTE.format(model_id=model_id)),
         "",
         "## Data",
         "",
@@ -358,10 +375,7 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
         "",
         "## Training cost",
         "",
-        f"Machine: {E.cpu_name()}, 2 cores, CPU only, PyTorch {torch.__version__}, heavily shared: "
-        "the other engineers' Maven/jpackage builds ran at the same time (load average 10-35), so wall times are "
-        "several times the CPU times; every training process used 1 thread. Partial epochs lost to restarts "
-        "(about 1-2 min) are not counted.",
+        f"Machine: {E.cpu_name()}, 2 cores, CPU only, PyTorch {torch.__version__}. {TRAINING_CONDITIONS}",
         "",
         f"- student: {sw / 60:.1f} min wall, {sc / 60:.1f} CPU-min ({len(hist)} epochs, including per-epoch evaluation)",
         f"- teacher: {tw / 60:.1f} min wall, {tc / 60:.1f} CPU-min ({len(thist)} epochs)",
