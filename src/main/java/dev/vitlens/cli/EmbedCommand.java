@@ -7,6 +7,7 @@ import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelFormatException;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.imaging.ImageDecodeException;
+import dev.vitlens.inference.BigStack;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.Embedder;
 import dev.vitlens.inference.InferenceException;

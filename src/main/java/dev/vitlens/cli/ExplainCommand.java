@@ -151,7 +151,7 @@ public class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return BigStack.call("vitlens-explain", this::explain);
+        return dev.vitlens.inference.BigStack.call("vitlens-explain", this::explain);
     }
 
     private Integer explain() throws Exception {

@@ -8,6 +8,7 @@ import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelImportException;
 import dev.vitlens.catalog.ModelImporter;
 import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.inference.BigStack;
 import dev.vitlens.inference.ImportSmokeTest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
