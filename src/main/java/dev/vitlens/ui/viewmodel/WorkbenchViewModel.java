@@ -1,5 +1,6 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.output.AtomicFiles;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
