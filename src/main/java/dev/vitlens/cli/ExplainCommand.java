@@ -266,7 +266,7 @@ public class ExplainCommand implements Callable<Integer> {
                     timings.put("explain", ms(e0, System.nanoTime()));
                     if (dumpAttentions != null) {
                         long d0 = System.nanoTime();
-                        writeAtomically(dumpAttentions, new ObjectMapper().writeValueAsBytes(Map.of("layers", attentions)));
+                        writeAtomically(dumpAttentions, dev.vitlens.output.JsonOutput.lineBytes(Map.of("layers", attentions)));
                         timings.put("dump", ms(d0, System.nanoTime()));
                     }
                 }
@@ -387,8 +387,7 @@ public class ExplainCommand implements Callable<Integer> {
     }
 
     static String json(Report r) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode o = mapper.createObjectNode();
+        ObjectNode o = dev.vitlens.output.JsonOutput.object();
         o.put("model", r.info().id());
         o.put("device", r.deviceId());
         o.put("method", r.method());
@@ -403,10 +402,10 @@ public class ExplainCommand implements Callable<Integer> {
         for (Prediction p : r.top()) {
             top.addObject().put("label", p.label()).put("index", p.index()).put("score", p.score());
         }
-        o.set("settings", mapper.valueToTree(r.settings()));
+        o.set("settings", dev.vitlens.output.JsonOutput.tree(r.settings()));
         ObjectNode t = o.putObject("timings_ms");
         r.timingsMs().forEach((k, v) -> t.put(k, Math.round(v * 1000) / 1000.0));
-        return mapper.writeValueAsString(o);
+        return dev.vitlens.output.JsonOutput.document(o);
     }
 
     static void text(PrintWriter out, Report r) {
