@@ -1,13 +1,12 @@
 package dev.vitlens.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelFormatException;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.RunnerOptions;
+import dev.vitlens.output.JsonOutput;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -151,8 +150,7 @@ public class BenchCommand implements Callable<Integer> {
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), Machine.ortVersion(),
                 warmup, iterations, note, results);
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        String jsonText = mapper.writeValueAsString(report);
+        String jsonText = JsonOutput.document(report);
         if (jsonOut != null) {
             Files.writeString(jsonOut, jsonText + System.lineSeparator());
         }

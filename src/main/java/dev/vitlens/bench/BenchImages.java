@@ -1,6 +1,7 @@
 package dev.vitlens.bench;
 
 import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.output.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,11 +55,11 @@ final class BenchImages {
                 img.setRGB(x, y, r << 16 | g << 8 | b);
             }
         }
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), ".synthetic", ".png");
-        ImageIO.write(img, "png", tmp.toFile());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer available");
+            }
+        });
         return file;
     }
 

@@ -1,7 +1,5 @@
 package dev.vitlens.bench;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -18,7 +16,7 @@ import javax.imageio.ImageIO;
 /**
  * Draws the per-stage breakdown of a {@link BenchReport} with Java2D: one panel per model, one horizontal bar per
  * stage (median) with a p95 tick, on a log-scale millisecond axis (stages span four orders of magnitude).
- * {@code main(json, png)} redraws a plot from a saved JSON report.
+ * {@code ReplotReport} (bench source set) redraws a plot from a saved JSON report.
  */
 public final class StagePlot {
     private static final int WIDTH = 1000;
@@ -29,16 +27,6 @@ public final class StagePlot {
     private static final Color BAR_OURS = new Color(0xef8636);
 
     private StagePlot() {
-    }
-
-    public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: StagePlot REPORT.json OUT.png");
-            System.exit(2);
-        }
-        BenchReport report = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                .readValue(Files.readString(Path.of(args[0])), BenchReport.class);
-        write(report, Path.of(args[1]));
     }
 
     public static void write(BenchReport report, Path png) throws IOException {

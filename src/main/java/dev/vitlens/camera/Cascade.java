@@ -1,11 +1,11 @@
 package dev.vitlens.camera;
 
+import dev.vitlens.output.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -77,10 +77,8 @@ public enum Cascade {
             if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {
                 return target;
             }
-            // Write then rename so a concurrent process never loads a half-written cascade.
-            Path tmp = Files.createTempFile(dir, c.name(), ".part");
-            Files.write(tmp, bytes);
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // Atomic so a concurrent process never loads a half-written cascade.
+            AtomicFiles.write(target, bytes);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot extract face cascade " + c.resourceName + ": " + e.getMessage(), e);

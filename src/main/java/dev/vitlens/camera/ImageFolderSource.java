@@ -1,18 +1,21 @@
 package dev.vitlens.camera;
 
+import dev.vitlens.imaging.ImageFormats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.opencv.core.Mat;
 import org.opencv.imgcodecs.Imgcodecs;
 
-/** Cycles through the images of a folder (sorted by name) as a virtual camera at a fixed rate. Unreadable files are skipped. */
+/**
+ * Cycles through the images of a folder (sorted by name) as a virtual camera at a fixed rate. Files are picked by
+ * {@link ImageFormats} like everywhere else; OpenCV decodes them, and what it cannot read (GIF in OpenCV 4.9,
+ * broken files) is skipped.
+ */
 public final class ImageFolderSource implements FrameSource {
-
-    private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff");
 
     private final Path folder;
     private final double fps;
@@ -43,14 +46,15 @@ public final class ImageFolderSource implements FrameSource {
         OpenCvNatives.ensureLoaded();
         List<Path> found;
         try (Stream<Path> s = Files.list(folder)) {
-            found = s.filter(Files::isRegularFile).filter(ImageFolderSource::hasImageExtension).sorted().toList();
+            found = s.filter(Files::isRegularFile).filter(ImageFormats::hasImageExtension).sorted().toList();
         } catch (IOException e) {
             throw new FrameSourceException(FrameSourceException.Kind.UNREADABLE,
                     "Cannot list image folder " + folder + ": " + e.getMessage());
         }
         if (found.isEmpty()) {
             throw new FrameSourceException(FrameSourceException.Kind.UNREADABLE,
-                    "No images (" + String.join(", ", EXTENSIONS) + ") in folder " + folder);
+                    "No images (" + ImageFormats.EXTENSIONS.stream().sorted().map(e -> "." + e)
+                            .collect(Collectors.joining(", ")) + ") in folder " + folder);
         }
         images = found;
         next = 0;
@@ -120,10 +124,5 @@ public final class ImageFolderSource implements FrameSource {
     @Override
     public synchronized void close() {
         images = null;
-    }
-
-    private static boolean hasImageExtension(Path p) {
-        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return EXTENSIONS.stream().anyMatch(name::endsWith);
     }
 }

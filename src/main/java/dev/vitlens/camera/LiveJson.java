@@ -1,20 +1,18 @@
 package dev.vitlens.camera;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vitlens.output.JsonOutput;
 
 /** JSON lines for headless live runs: one object per frame, e.g. {@code {"frame":3,"faces":[...],"timings_ms":{...}}}. */
 public final class LiveJson {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private LiveJson() {
     }
 
     public static ObjectNode frame(FrameResult r) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("frame", r.frameIndex());
         ArrayNode faces = o.putArray("faces");
         for (FaceResult f : r.faces()) {
@@ -54,14 +52,14 @@ public final class LiveJson {
 
     public static String write(ObjectNode node) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return JsonOutput.line(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public static ObjectNode newObject() {
-        return MAPPER.createObjectNode();
+        return JsonOutput.object();
     }
 
     static double round(double v, int digits) {

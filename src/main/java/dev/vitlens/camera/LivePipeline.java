@@ -1,5 +1,7 @@
 package dev.vitlens.camera;
 
+import dev.vitlens.inference.BigStack;
+
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +44,7 @@ public final class LivePipeline implements AutoCloseable {
      * Stack of both threads: ONNX Runtime's first initialisation overflows Java's default 1 MB stack (SIGSEGV), and the
      * processing thread may be the first to run the model.
      */
-    static final long THREAD_STACK_BYTES = 16L << 20;
+    static final long THREAD_STACK_BYTES = BigStack.STACK_BYTES;
 
     private final FrameSource source;
     private final FaceClassifier classifier;

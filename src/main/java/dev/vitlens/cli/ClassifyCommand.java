@@ -1,7 +1,5 @@
 package dev.vitlens.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitlens.catalog.ModelCatalog;
@@ -17,6 +15,7 @@ import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.Prediction;
 import dev.vitlens.inference.RunnerOptions;
+import dev.vitlens.output.JsonOutput;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -171,8 +170,7 @@ public class ClassifyCommand implements Callable<Integer> {
     }
 
     static String json(List<Result> results, String modelId, String deviceId) throws Exception {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ArrayNode array = mapper.createArrayNode();
+        ArrayNode array = JsonOutput.array();
         for (Result r : results) {
             ObjectNode o = array.addObject();
             o.put("file", r.file().toString());
@@ -190,7 +188,7 @@ public class ClassifyCommand implements Callable<Integer> {
             o.putObject("timings_ms").put("decode", round(t.decodeMs())).put("preprocess", round(t.preprocessMs()))
                     .put("inference", round(t.inferenceMs()));
         }
-        return mapper.writeValueAsString(array);
+        return JsonOutput.document(array);
     }
 
     /** One row per (file, rank); a failed file is one row with the error column set. */

@@ -1,17 +1,18 @@
 package dev.vitlens.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelFormatException;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.imaging.ImageDecodeException;
+import dev.vitlens.inference.BigStack;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.Embedder;
 import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.RunnerOptions;
+import dev.vitlens.output.JsonOutput;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -63,12 +64,12 @@ public class EmbedCommand implements Callable<Integer> {
             embedder.runner().fallbackReason().ifPresent(reason ->
                     err.println("note: CUDA unavailable (" + reason + "); running on the CPU"));
             Embedder.Embedding e = embedder.embed(image);
-            ObjectNode o = new ObjectMapper().createObjectNode();
+            ObjectNode o = JsonOutput.object();
             o.put("model", info.id());
             o.put("file", image.toString());
             putVector(o, "cls", e.cls());
             putVector(o, "pooled", e.pooled());
-            out.println(new ObjectMapper().writeValueAsString(o));
+            out.println(JsonOutput.line(o));
             out.flush();
             return 0;
         } catch (ModelLoadException e) {

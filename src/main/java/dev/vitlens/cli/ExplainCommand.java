@@ -151,7 +151,7 @@ public class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return BigStack.call("vitlens-explain", this::explain);
+        return dev.vitlens.inference.BigStack.call("vitlens-explain", this::explain);
     }
 
     private Integer explain() throws Exception {
@@ -266,7 +266,7 @@ public class ExplainCommand implements Callable<Integer> {
                     timings.put("explain", ms(e0, System.nanoTime()));
                     if (dumpAttentions != null) {
                         long d0 = System.nanoTime();
-                        writeAtomically(dumpAttentions, new ObjectMapper().writeValueAsBytes(Map.of("layers", attentions)));
+                        writeAtomically(dumpAttentions, dev.vitlens.output.JsonOutput.lineBytes(Map.of("layers", attentions)));
                         timings.put("dump", ms(d0, System.nanoTime()));
                     }
                 }
@@ -387,8 +387,7 @@ public class ExplainCommand implements Callable<Integer> {
     }
 
     static String json(Report r) throws IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode o = mapper.createObjectNode();
+        ObjectNode o = dev.vitlens.output.JsonOutput.object();
         o.put("model", r.info().id());
         o.put("device", r.deviceId());
         o.put("method", r.method());
@@ -403,10 +402,10 @@ public class ExplainCommand implements Callable<Integer> {
         for (Prediction p : r.top()) {
             top.addObject().put("label", p.label()).put("index", p.index()).put("score", p.score());
         }
-        o.set("settings", mapper.valueToTree(r.settings()));
+        o.set("settings", dev.vitlens.output.JsonOutput.tree(r.settings()));
         ObjectNode t = o.putObject("timings_ms");
         r.timingsMs().forEach((k, v) -> t.put(k, Math.round(v * 1000) / 1000.0));
-        return mapper.writeValueAsString(o);
+        return dev.vitlens.output.JsonOutput.document(o);
     }
 
     static void text(PrintWriter out, Report r) {
@@ -446,19 +445,7 @@ public class ExplainCommand implements Callable<Integer> {
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Files.createDirectories(absolute.getParent());
-        Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.vitlens.output.AtomicFiles.write(target, bytes);
     }
 
     private static int fail(PrintWriter err, String message, int code) {

@@ -1,5 +1,6 @@
 package dev.vitlens.cli;
 
+import dev.vitlens.imaging.ImageFormats;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -9,8 +10,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * Expands command-line paths into image files. Folders are searched recursively without following symbolic links
@@ -18,8 +17,6 @@ import java.util.Set;
  * per-file error instead of being skipped silently.
  */
 final class ImageFiles {
-    static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff", "jfif");
-
     /** A file to classify, or a path that could not be listed (with the reason). */
     record Item(Path path, String error) {
     }
@@ -39,12 +36,6 @@ final class ImageFiles {
         return items;
     }
 
-    static boolean isImageName(Path p) {
-        String name = p.getFileName() == null ? "" : p.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
-    }
-
     private static void walk(Path root, List<Item> into) {
         List<Item> found = new ArrayList<>();
         try {
@@ -61,7 +52,7 @@ final class ImageFiles {
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                             // Symlinks to files are followed (isRegularFile follows links); links to folders
                             // are not descended because FOLLOW_LINKS is off.
-                            if (isImageName(file) && Files.isRegularFile(file)) {
+                            if (ImageFormats.hasImageExtension(file) && Files.isRegularFile(file)) {
                                 found.add(new Item(file, null));
                             }
                             return FileVisitResult.CONTINUE;

@@ -1,14 +1,14 @@
 package dev.vitlens.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitlens.catalog.ImportResult;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelImportException;
 import dev.vitlens.catalog.ModelImporter;
 import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.inference.BigStack;
 import dev.vitlens.inference.ImportSmokeTest;
+import dev.vitlens.output.JsonOutput;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -63,7 +63,7 @@ public class ImportCommand implements Callable<Integer> {
         try {
             ImportResult result = importer.importModel(source, Optional.ofNullable(id), progress);
             if (format == Format.json) {
-                out.println(mapper().writeValueAsString(toJson(result)));
+                out.println(JsonOutput.document(toJson(result)));
             } else {
                 printText(out, result);
             }
@@ -71,11 +71,11 @@ public class ImportCommand implements Callable<Integer> {
             return 0;
         } catch (ModelImportException e) {
             if (format == Format.json) {
-                ObjectNode o = mapper().createObjectNode();
+                ObjectNode o = JsonOutput.object();
                 o.put("imported", false);
                 o.put("reason", e.reason().name().toLowerCase(Locale.ROOT));
                 o.put("error", e.getMessage());
-                out.println(mapper().writeValueAsString(o));
+                out.println(JsonOutput.document(o));
                 out.flush();
             }
             err.println("error: import refused: " + e.getMessage());
@@ -84,13 +84,9 @@ public class ImportCommand implements Callable<Integer> {
         }
     }
 
-    private static ObjectMapper mapper() {
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    }
-
     static ObjectNode toJson(ImportResult r) {
         ModelInfo info = r.info();
-        ObjectNode o = new ObjectMapper().createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("imported", true);
         o.put("id", r.id());
         o.put("path", r.dir().toString());

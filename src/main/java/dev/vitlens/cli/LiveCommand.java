@@ -5,6 +5,7 @@ import dev.vitlens.camera.ModelFaceClassifier;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelFormatException;
 import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.inference.BigStack;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.RunnerOptions;

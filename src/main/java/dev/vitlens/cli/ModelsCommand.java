@@ -1,12 +1,11 @@
 package dev.vitlens.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelCatalog.Entry;
 import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.output.JsonOutput;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,8 +31,7 @@ public class ModelsCommand implements Callable<Integer> {
         List<Entry> entries = catalog.list();
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(toJson(entries)));
+            out.println(JsonOutput.document(toJson(entries)));
         } else {
             printText(out, catalog, entries);
         }
@@ -42,7 +40,7 @@ public class ModelsCommand implements Callable<Integer> {
     }
 
     static ArrayNode toJson(List<Entry> entries) {
-        ArrayNode array = new ObjectMapper().createArrayNode();
+        ArrayNode array = JsonOutput.array();
         for (Entry e : entries) {
             ObjectNode o = array.addObject();
             o.put("id", e.id());

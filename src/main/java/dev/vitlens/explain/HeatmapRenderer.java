@@ -159,22 +159,11 @@ public final class HeatmapRenderer {
      * a crash never leaves a half-written file under the user's name.
      */
     public static void writePng(BufferedImage image, Path target) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-        try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
+        dev.vitlens.output.AtomicFiles.write(target, out -> {
+            if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer available");
             }
-            try {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** 8.8 fixed-point blend of two 0xRRGGBB colours: {@code a} in 0..256 is the weight of {@code over}. */

@@ -1,6 +1,7 @@
 package dev.vitlens.ui;
 
 import atlantafx.base.theme.Styles;
+import dev.vitlens.imaging.ImageFormats;
 import dev.vitlens.ui.viewmodel.LiveViewModel;
 import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
 import javafx.application.Platform;
@@ -46,7 +47,9 @@ import javafx.util.Duration;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /** The main window's content: menus, toolbar, image tab (image, gallery, results, explorer) and the live tab. */
 public final class WorkbenchView extends StackPane {
@@ -279,9 +282,10 @@ public final class WorkbenchView extends StackPane {
     private void chooseFiles() {
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Open images");
-        chooser.getExtensionFilters().addAll(
-                new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.bmp", "*.gif", "*.webp",
-                        "*.tif", "*.tiff", "*.PNG", "*.JPG", "*.JPEG"),
+        // Both cases: the GTK file chooser matches patterns case-sensitively.
+        List<String> patterns = ImageFormats.EXTENSIONS.stream().sorted()
+                .flatMap(e -> Stream.of("*." + e, "*." + e.toUpperCase(Locale.ROOT))).toList();
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Images", patterns),
                 new FileChooser.ExtensionFilter("All files", "*"));
         List<File> files = chooser.showOpenMultipleDialog(window());
         if (files != null && !files.isEmpty()) {

@@ -154,6 +154,20 @@ class FrameSourcesTest {
     }
 
     @Test
+    void folderUsesTheSharedImageExtensionsInAnyCase() throws Exception {
+        // JFIF is a JPEG under another name; the folder source used to list only seven lower-case extensions.
+        Path jfif = Files.createDirectory(dir.resolve("jfif"));
+        Imgcodecs.imwrite(jfif.resolve("tmp.jpg").toString(), TestFrames.blankFrame(40, 30, 90));
+        Files.move(jfif.resolve("tmp.jpg"), jfif.resolve("PHOTO.JFIF"));
+        try (ImageFolderSource s = new ImageFolderSource(jfif, 0, false)) {
+            s.open();
+            try (Frame f = s.read()) {
+                assertEquals(40, f.width());
+            }
+        }
+    }
+
+    @Test
     void emptyOrMissingFolderFailsClearly() throws Exception {
         Path empty = Files.createDirectory(dir.resolve("empty"));
         FrameSourceException e = assertThrows(FrameSourceException.class, () -> new ImageFolderSource(empty, 5, true).open());

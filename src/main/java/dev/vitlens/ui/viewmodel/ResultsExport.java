@@ -1,9 +1,8 @@
 package dev.vitlens.ui.viewmodel;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vitlens.output.JsonOutput;
 
 import java.util.List;
 import java.util.Locale;
@@ -11,14 +10,12 @@ import java.util.Locale;
 /** Results as JSON (clipboard, .json) and CSV text. */
 final class ResultsExport {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private ResultsExport() {
     }
 
     static String json(DecodedImage image, ModelEntry model, Classification classification, Heatmap heatmap,
                        List<GalleryItem> gallery) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         root.put("image", image.source() == null ? image.name() : image.source().toString());
         root.put("width", image.image().getWidth());
         root.put("height", image.image().getHeight());
@@ -53,7 +50,7 @@ final class ResultsExport {
             }
         }
         try {
-            return JSON.writeValueAsString(root);
+            return JsonOutput.document(root);
         } catch (Exception e) {
             throw new IllegalStateException("cannot write results as JSON", e);
         }

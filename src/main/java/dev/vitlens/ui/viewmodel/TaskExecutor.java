@@ -1,5 +1,7 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.inference.BigStack;
+
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executor;
@@ -24,9 +26,9 @@ public final class TaskExecutor implements AutoCloseable {
 
     /**
      * Stack for worker threads. ONNX Runtime 1.29's environment set-up overflows the JVM's default 1 MB thread stack
-     * (the process dies with SIGSEGV and no hs_err file; 2 MB suffices on x86_64 Linux); 16 MB leaves room.
+     * (the process dies with SIGSEGV and no hs_err file; 2 MB suffices on x86_64 Linux).
      */
-    static final long WORKER_STACK_BYTES = 16L << 20;
+    static final long WORKER_STACK_BYTES = BigStack.STACK_BYTES;
 
     /** One daemon worker thread, so interactive requests run in order and never pile up in parallel. */
     public static TaskExecutor singleThread(String threadName, Executor uiThread) {

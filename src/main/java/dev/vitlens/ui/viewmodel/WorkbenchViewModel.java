@@ -1,5 +1,6 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.output.AtomicFiles;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -43,8 +44,7 @@ import java.util.stream.Stream;
 public final class WorkbenchViewModel {
 
     static final int TOP_K = 5;
-    static final Set<String> IMAGE_EXTENSIONS =
-            Set.of("png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff", "pgm", "ppm", "pnm");
+    static final Set<String> IMAGE_EXTENSIONS = dev.vitlens.imaging.ImageFormats.EXTENSIONS;
     private static final int THUMBNAIL_SIZE = 72;
     private static final double MIN_ZOOM = 0.1;
     private static final double MAX_ZOOM = 32;

@@ -12,7 +12,6 @@ import java.util.UUID;
 import java.util.prefs.Preferences;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SettingsAndFilesTest {
 
@@ -46,22 +45,6 @@ class SettingsAndFilesTest {
         assertEquals("vit-fashion", reread.lastModel());
         assertEquals(1000, reread.windowWidth());
         assertEquals(700, reread.windowHeight());
-    }
-
-    @Test
-    void atomicWriteReplacesOnlyOnSuccessAndLeavesNoTempFiles(@TempDir Path dir) throws IOException {
-        Path target = dir.resolve("out.json");
-        Files.writeString(target, "old");
-        assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
-            out.write("half".getBytes());
-            throw new IOException("disk full");
-        }));
-        assertEquals("old", Files.readString(target));
-        AtomicFiles.write(target, out -> out.write("new".getBytes()));
-        assertEquals("new", Files.readString(target));
-        try (var listing = Files.list(dir)) {
-            assertEquals(List.of(target), listing.toList());
-        }
     }
 
     @Test

@@ -25,7 +25,7 @@ import org.opencv.imgcodecs.Imgcodecs;
  * detection time per image.
  *
  * <pre>
- * java -cp target/classes:$(cat cp.txt) dev.vitlens.camera.DetectorRecall [--data ../shared/data/face-mask]
+ * java -cp target/classes:target/test-classes:$(cat cp.txt) dev.vitlens.camera.DetectorRecall [--data ../shared/data/face-mask]
  *      [--sample K] [--configs name,name,...]
  * </pre>
  * {@code --sample K} uses every K-th image (sorted by name); {@code --configs} picks rows of {@link #configs()}.

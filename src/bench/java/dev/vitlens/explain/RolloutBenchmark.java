@@ -13,7 +13,7 @@ import java.util.Random;
  * {@link AttentionRollout} (row vector pushed through the layers, O(L·H·T²)) against the textbook full-matrix product
  * R = Â_L ··· Â_1 (O(L·T³)), and the overlay rendering of the result. Prints medians in microseconds.
  *
- * <p>Run: {@code java -cp target/classes:$(cat cp.txt) dev.vitlens.explain.RolloutBenchmark [iterations]}
+ * <p>Run: {@code java -cp target/classes:target/test-classes:$(cat cp.txt) dev.vitlens.explain.RolloutBenchmark [iterations]}
  */
 public final class RolloutBenchmark {
     private RolloutBenchmark() {

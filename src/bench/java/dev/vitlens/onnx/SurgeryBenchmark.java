@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * Times the graph tools on one model file: read, attention-Softmax discovery, surgery (attentions + head means),
  * serialisation. Nothing is written. Run:
- * {@code java -cp target/classes:CLASSPATH dev.vitlens.onnx.SurgeryBenchmark path/to/model.onnx [repetitions]}
+ * {@code java -cp target/classes:target/test-classes:'target/lib/*' dev.vitlens.onnx.SurgeryBenchmark path/to/model.onnx [repetitions]}
  */
 public final class SurgeryBenchmark {
     private SurgeryBenchmark() {

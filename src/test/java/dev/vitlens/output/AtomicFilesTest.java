@@ -1,0 +1,78 @@
+package dev.vitlens.output;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void replacesOnlyOnSuccessAndLeavesNoTempFiles() throws IOException {
+        Path target = dir.resolve("out.json");
+        Files.writeString(target, "old");
+        assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+            out.write("half".getBytes(StandardCharsets.UTF_8));
+            throw new IOException("disk full");
+        }));
+        assertEquals("old", Files.readString(target));
+        AtomicFiles.write(target, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("new", Files.readString(target));
+        assertEquals(List.of(target), listing(dir));
+    }
+
+    @Test
+    void whileWritingTheTargetStillHoldsTheOldContent() throws IOException {
+        Path target = dir.resolve("overlay.png");
+        Files.writeString(target, "old");
+        byte[] big = new byte[1 << 20];
+        AtomicFiles.write(target, out -> {
+            out.write(big, 0, big.length / 2);
+            out.flush();
+            // A reader now (another process, or this one after a crash) must not see the half-written bytes.
+            assertEquals("old", Files.readString(target));
+            out.write(big, big.length / 2, big.length / 2);
+        });
+        assertArrayEquals(big, Files.readAllBytes(target));
+    }
+
+    @Test
+    void aFailedFirstWriteCreatesNothing() {
+        Path target = dir.resolve("results.csv");
+        assertThrows(IllegalStateException.class, () -> AtomicFiles.write(target, out -> {
+            out.write(1);
+            throw new IllegalStateException("bug in the writer");
+        }));
+        assertFalse(Files.exists(target));
+        assertEquals(List.of(), listing(dir));
+    }
+
+    @Test
+    void createsMissingParentFolders() throws IOException {
+        Path target = dir.resolve("a/b/model.onnx");
+        AtomicFiles.write(target, new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
+        assertEquals(List.of(target), listing(target.getParent()));
+    }
+
+    private static List<Path> listing(Path folder) {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
