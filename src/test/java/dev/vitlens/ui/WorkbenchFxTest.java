@@ -3,9 +3,9 @@ package dev.vitlens.ui;
 import atlantafx.base.controls.Notification;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.testing.TinyModels;
-import dev.vitlens.ui.viewmodel.Classification;
+import dev.vitlens.engine.Analysis;
+import dev.vitlens.engine.method.ExplanationMethods;
 import dev.vitlens.ui.viewmodel.ColormapChoice;
-import dev.vitlens.ui.viewmodel.ExplainMethod;
 import dev.vitlens.ui.viewmodel.EngineBackend;
 import dev.vitlens.ui.viewmodel.GalleryItem;
 import dev.vitlens.ui.viewmodel.LiveViewModel;
@@ -176,13 +176,13 @@ class WorkbenchFxTest {
     }
 
     private static String expectedTop1(Path file, String modelId) throws Exception {
-        Classification c = backend.classify(backend.decode(file).image(), modelId, 1, false);
+        Analysis c = backend.classify(backend.decode(file).image(), modelId, 1, false);
         return c.top().get(0).label();
     }
 
     private static String percent(Path file, String modelId) throws Exception {
-        Classification c = backend.classify(backend.decode(file).image(), modelId, 1, false);
-        return String.format(Locale.ROOT, "%.1f%%", c.top().get(0).probability() * 100);
+        Analysis c = backend.classify(backend.decode(file).image(), modelId, 1, false);
+        return String.format(Locale.ROOT, "%.1f%%", (double) c.top().get(0).score() * 100);
     }
 
     @Test
@@ -257,13 +257,13 @@ class WorkbenchFxTest {
     @Test
     void explorerSwitchesToRawAttentionAndOcclusion(FxRobot robot) throws Exception {
         openAndWait(robot, blue);
-        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplainMethod.RAW_ATTENTION));
+        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplanationMethods.get("attention")));
         waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("raw attention")
                 && !viewModel.busyProperty().get());
         robot.interact(() -> viewModel.explorer().layerProperty().set(0));
         waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("raw attention, layer 1,")
                 && !viewModel.busyProperty().get());
-        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplainMethod.OCCLUSION));
+        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplanationMethods.get("occlusion")));
         waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("occlusion")
                 && !viewModel.busyProperty().get());
         assertEquals(ColormapChoice.DIVERGING, viewModel.colormapProperty().get());
