@@ -83,6 +83,7 @@ public final class WorkbenchViewModel {
     private final ReadOnlyStringWrapper device = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper deviceNote = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper heatmapDescription = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<Explanation> explanation = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Starting\u2026");
 
@@ -362,6 +363,7 @@ public final class WorkbenchViewModel {
         currentImage = result.decoded();
         currentClassification = result.classification();
         currentHeatmap = result.heatmap();
+        explanation.set(result.heatmap());
         image.set(result.image());
         imageName.set(result.decoded().name());
         heatmapImage.set(result.heatmapImage());
@@ -424,6 +426,7 @@ public final class WorkbenchViewModel {
         }).onSuccess(result -> {
             if (requested == explainGeneration && forResult == generation) {
                 currentHeatmap = result.heatmap();
+                explanation.set(result.heatmap());
                 heatmapImage.set(result.image());
                 heatmapDescription.set(result.heatmap().description());
                 replaceExplainTiming(result.heatmap().millis());
@@ -802,6 +805,11 @@ public final class WorkbenchViewModel {
 
     public ReadOnlyStringProperty deviceNoteProperty() {
         return deviceNote.getReadOnlyProperty();
+    }
+
+    /** The explanation shown (values per patch, method, settings), or null when there is none. */
+    public ReadOnlyObjectProperty<Explanation> explanationProperty() {
+        return explanation.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty heatmapDescriptionProperty() {
