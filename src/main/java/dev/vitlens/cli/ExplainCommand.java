@@ -129,10 +129,18 @@ public class ExplainCommand implements Callable<Integer> {
         public CommandSpec transform(CommandSpec command) {
             for (Parameter p : ExplanationMethods.allParameters()) {
                 command.addOption(OptionSpec.builder("--" + p.name()).paramLabel(p.type()).type(String.class)
-                        .description(p.help() + (p.defaultValue() == null ? "" : " (default: " + p.defaultValue()
-                                + ")")).build());
+                        .description(help(p)).build());
             }
             return command;
+        }
+
+        /** The parameter's help with its default, as the other options say it: "... (default: 16)." */
+        static String help(Parameter p) {
+            if (p.defaultValue() == null) {
+                return p.help();
+            }
+            String text = p.help().endsWith(".") ? p.help().substring(0, p.help().length() - 1) : p.help();
+            return text + " (default: " + p.defaultValue() + ").";
         }
     }
 

@@ -58,12 +58,6 @@ public final class ModelSession implements AutoCloseable {
                 (System.nanoTime() - start) / 1e6);
     }
 
-    /** Wraps an open runner (the caller's); the session closes it. */
-    public static ModelSession of(ModelRunner runner) {
-        return new ModelSession(runner.model(), runner, false, runner.attentionOutputs().isEmpty()
-                ? "model " + runner.model().id() + " exports no attentions" : "", 0, 0);
-    }
-
     /**
      * A session for classification, running the model as exported.
      *
