@@ -113,6 +113,7 @@ class WorkbenchFxTest {
         // was overdue is asserted: never in decoding, inference, explanation or file I/O.
         for (String stack : WATCHDOG.stallStacks()) {
             for (String forbidden : List.of("dev.vitlens.imaging", "dev.vitlens.inference", "dev.vitlens.explain",
+                    "dev.vitlens.engine",
                     "EngineBackend", "javax.imageio", "sun.nio.fs", "ai.onnxruntime")) {
                 assertTrue(!stack.contains(forbidden), "FX thread stalled in " + forbidden + ":" + stack);
             }
