@@ -2,6 +2,8 @@ package dev.vitlens.engine.method;
 
 import dev.vitlens.explain.HeatGrid;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -18,7 +20,7 @@ public record Explanation(String method, HeatGrid grid, boolean signed, double m
                           Map<String, Object> settings) {
 
     public Explanation {
-        settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings)); // keeps the report order
     }
 
     public int gridHeight() {
