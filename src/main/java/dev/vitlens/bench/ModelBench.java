@@ -17,9 +17,9 @@ import dev.vitlens.explain.RenderOptions;
 import dev.vitlens.imaging.ImageDecoder;
 import dev.vitlens.imaging.Preprocessor;
 import dev.vitlens.imaging.RgbImage;
-import dev.vitlens.inference.Classifier;
+import dev.vitlens.engine.ModelSession;
 import dev.vitlens.inference.ModelRunner;
-import dev.vitlens.inference.Prediction;
+import dev.vitlens.engine.Prediction;
 import dev.vitlens.inference.RunnerOptions;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -96,7 +96,7 @@ final class ModelBench {
         stages.put("decode", harness.time(() -> ImageDecoder.decode(image, preprocessor.neededShortSide())));
         stages.put("preprocess", harness.time(() -> preprocessor.process(rgb)));
 
-        try (Classifier classifier = Classifier.open(info, options)) {
+        try (ModelSession classifier = ModelSession.forClassification(info, options)) {
             ModelRunner runner = classifier.runner();
             device = runner.device().id();
             for (Prediction p : classifier.classify(image, TOP_K).top()) {
@@ -203,7 +203,7 @@ final class ModelBench {
         try (ModelRunner fp32 = ModelRunner.open(info, options)) {
             fp32Logits = fp32.logits(copyDirect(preprocessor.process(rgb)), 1)[0];
         }
-        try (Classifier classifier = Classifier.open(q.info(), options)) {
+        try (ModelSession classifier = ModelSession.forClassification(q.info(), options)) {
             ModelRunner runner = classifier.runner();
             FloatBuffer input = copyDirect(preprocessor.process(rgb));
             Stats[] pair = harness.interleaved(() -> classifier.classify(image, TOP_K),

@@ -1,5 +1,7 @@
 package dev.vitlens.camera;
 
+import dev.vitlens.explain.HeatGrid;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.util.ArrayDeque;
@@ -93,7 +95,7 @@ public final class FaceFrameProcessor implements AutoCloseable {
                 error = modelError(e);
             }
         }
-        List<Heatmap> maps = null;
+        List<HeatGrid> maps = null;
         if (heatmaps != null && labels != null) {
             try {
                 maps = heatmaps.heatmaps(crops, labels);
@@ -106,7 +108,7 @@ public final class FaceFrameProcessor implements AutoCloseable {
         for (int i = 0; i < boxes.size(); i++) {
             FaceLabel l = labels == null ? null : labels.get(i);
             float score = l == null ? Float.NaN : l.score();
-            Heatmap hm = maps != null && i < maps.size() ? maps.get(i) : null;
+            HeatGrid hm = maps != null && i < maps.size() ? maps.get(i) : null;
             faces.add(new FaceResult(boxes.get(i), l == null ? null : l.label(), score, fallback,
                     l != null && score >= options.threshold(), hm));
         }

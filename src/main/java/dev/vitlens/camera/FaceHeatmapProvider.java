@@ -1,5 +1,7 @@
 package dev.vitlens.camera;
 
+import dev.vitlens.explain.HeatGrid;
+
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -10,6 +12,6 @@ import java.util.List;
 @FunctionalInterface
 public interface FaceHeatmapProvider {
 
-    /** One heatmap per crop, in order (an entry may be {@code null} for "none"). */
-    List<Heatmap> heatmaps(List<BufferedImage> crops, List<FaceLabel> labels) throws Exception;
+    /** One heatmap per crop (values in [0, 1]), in order (an entry may be {@code null} for "none"). */
+    List<HeatGrid> heatmaps(List<BufferedImage> crops, List<FaceLabel> labels) throws Exception;
 }

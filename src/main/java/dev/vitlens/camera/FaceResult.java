@@ -1,5 +1,7 @@
 package dev.vitlens.camera;
 
+import dev.vitlens.explain.HeatGrid;
+
 /**
  * One classified face in a frame.
  *
@@ -10,5 +12,5 @@ package dev.vitlens.camera;
  * @param confident {@code score >= threshold}
  * @param heatmap   optional explanation from a {@link FaceHeatmapProvider}, else {@code null}
  */
-public record FaceResult(Box box, String label, float score, boolean fallback, boolean confident, Heatmap heatmap) {
+public record FaceResult(Box box, String label, float score, boolean fallback, boolean confident, HeatGrid heatmap) {
 }

@@ -1,5 +1,7 @@
 package dev.vitlens.camera;
 
+import dev.vitlens.explain.HeatGrid;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -162,13 +164,13 @@ public final class LiveFrameRenderer {
     }
 
     /** Alpha-blends a red "hot" map over the box: nearest-neighbour from the grid, opacity up to 50%. */
-    private void blendHeatmap(Box box, Heatmap h) {
+    private void blendHeatmap(Box box, HeatGrid h) {
         Box b = box.clamp(width, height);
         for (int y = b.y(); y < b.y() + b.height(); y++) {
-            int row = Math.min(h.rows() - 1, (y - box.y()) * h.rows() / Math.max(1, box.height()));
+            int row = Math.min(h.height() - 1, (y - box.y()) * h.height() / Math.max(1, box.height()));
             for (int x = b.x(); x < b.x() + b.width(); x++) {
-                int col = Math.min(h.columns() - 1, (x - box.x()) * h.columns() / Math.max(1, box.width()));
-                float v = Math.max(0f, Math.min(1f, h.at(col, row)));
+                int col = Math.min(h.width() - 1, (x - box.x()) * h.width() / Math.max(1, box.width()));
+                float v = Math.max(0f, Math.min(1f, h.at(row, col)));
                 float a = 0.5f * v;
                 int p = pixels[y * width + x];
                 int r = (int) (((p >> 16) & 0xFF) * (1 - a) + 255 * a);

@@ -7,7 +7,7 @@ import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.RunnerOptions;
-import dev.vitlens.inference.Scores;
+import dev.vitlens.engine.Scores;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;

@@ -7,13 +7,13 @@ import dev.vitlens.catalog.ModelFormatException;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.imaging.ImageDecodeException;
 import dev.vitlens.imaging.ImageDecoder;
-import dev.vitlens.inference.Classifier;
-import dev.vitlens.inference.Classifier.Classification;
+import dev.vitlens.engine.ModelSession;
+import dev.vitlens.engine.Classification;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.ModelRunner;
-import dev.vitlens.inference.Prediction;
+import dev.vitlens.engine.Prediction;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.output.JsonOutput;
 import java.io.PrintWriter;
@@ -98,9 +98,9 @@ public class ClassifyCommand implements Callable<Integer> {
             options = options.withThreads(Math.max(1, threads), 1);
         }
         RunnerOptions runnerOptions = options;
-        CompletableFuture<Classifier> loading = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<ModelSession> loading = CompletableFuture.supplyAsync(() -> {
             try {
-                return Classifier.open(info, runnerOptions);
+                return ModelSession.forClassification(info, runnerOptions);
             } catch (ModelLoadException e) {
                 throw new CompletionException(e);
             }
@@ -110,12 +110,12 @@ public class ClassifyCommand implements Callable<Integer> {
             items = ImageFiles.expand(paths);
             ImageDecoder.warmUp();
         } catch (RuntimeException e) {
-            loading.thenAccept(Classifier::close); // don't leave a session open behind an error
+            loading.thenAccept(ModelSession::close); // don't leave a session open behind an error
             throw e;
         }
         List<Result> results = new ArrayList<>();
         String deviceId;
-        try (Classifier classifier = await(loading)) {
+        try (ModelSession classifier = await(loading)) {
             deviceId = classifier.runner().device().id();
             classifier.runner().fallbackReason().ifPresent(reason ->
                     err.println("note: CUDA unavailable (" + reason + "); running on the CPU"));
@@ -155,7 +155,7 @@ public class ClassifyCommand implements Callable<Integer> {
         return results.stream().anyMatch(r -> r.error() != null) ? Cli.EXIT_SOME_FAILED : 0;
     }
 
-    private static Classifier await(CompletableFuture<Classifier> loading) throws ModelLoadException {
+    private static ModelSession await(CompletableFuture<ModelSession> loading) throws ModelLoadException {
         try {
             return loading.join();
         } catch (CompletionException e) {
@@ -184,7 +184,7 @@ public class ClassifyCommand implements Callable<Integer> {
             for (Prediction p : r.classification().top()) {
                 top.addObject().put("label", p.label()).put("index", p.index()).put("score", p.score());
             }
-            Classifier.Timings t = r.classification().timings();
+            Classification.Timings t = r.classification().timings();
             o.putObject("timings_ms").put("decode", round(t.decodeMs())).put("preprocess", round(t.preprocessMs()))
                     .put("inference", round(t.inferenceMs()));
         }
@@ -200,7 +200,7 @@ public class ClassifyCommand implements Callable<Integer> {
                         "", "", "", "", "", "", "", csvField(r.error())));
                 continue;
             }
-            Classifier.Timings t = r.classification().timings();
+            Classification.Timings t = r.classification().timings();
             int rank = 1;
             for (Prediction p : r.classification().top()) {
                 out.println(String.join(",", csvField(r.file().toString()), csvField(modelId), deviceId,

@@ -1,39 +1,41 @@
 package dev.vitlens.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.vitlens.catalog.Family;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelFormatException;
 import dev.vitlens.catalog.ModelInfo;
-import dev.vitlens.catalog.TokenLayout;
-import dev.vitlens.explain.AttentionRollout;
+import dev.vitlens.engine.Analysis;
+import dev.vitlens.engine.AnalysisEngine;
+import dev.vitlens.engine.ImageRegion;
+import dev.vitlens.engine.ModelSession;
+import dev.vitlens.engine.Prediction;
+import dev.vitlens.engine.method.Explanation;
+import dev.vitlens.engine.method.ExplanationMethod;
+import dev.vitlens.engine.method.ExplanationMethods;
+import dev.vitlens.engine.method.InvalidParameterException;
+import dev.vitlens.engine.method.Need;
+import dev.vitlens.engine.method.Parameter;
+import dev.vitlens.engine.method.ParameterValues;
 import dev.vitlens.explain.Colormap;
-import dev.vitlens.explain.HeadFusion;
-import dev.vitlens.explain.HeadSelection;
 import dev.vitlens.explain.HeatGrid;
 import dev.vitlens.explain.HeatmapRenderer;
-import dev.vitlens.explain.OcclusionSensitivity;
-import dev.vitlens.explain.Query;
-import dev.vitlens.explain.RawAttention;
 import dev.vitlens.explain.RenderOptions;
 import dev.vitlens.explain.Scaling;
 import dev.vitlens.imaging.ImageDecodeException;
 import dev.vitlens.imaging.ImageDecoder;
 import dev.vitlens.imaging.Preprocessor;
 import dev.vitlens.imaging.RgbImage;
-import dev.vitlens.inference.AttentionModelCache;
+import dev.vitlens.output.AtomicFiles;
+import dev.vitlens.output.JsonOutput;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelLoadException;
-import dev.vitlens.inference.ModelRunner;
-import dev.vitlens.inference.Prediction;
 import dev.vitlens.inference.RunnerOptions;
-import dev.vitlens.inference.Scores;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
@@ -45,26 +47,26 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.FloatBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code vitlens explain}: attention rollout, raw attention or occlusion sensitivity for one image. */
-@Command(name = "explain", mixinStandardHelpOptions = true,
+/**
+ * {@code vitlens explain}: one image through the analysis engine, explained by a method from the registry. The
+ * {@code --method} values and every method option ({@code --fusion}, {@code --window}, ...) come from
+ * {@link ExplanationMethods} at runtime.
+ */
+@Command(name = "explain", mixinStandardHelpOptions = true, modelTransformer = ExplainCommand.MethodOptions.class,
         description = "Explain one prediction: attention rollout, one layer's raw attention, or occlusion "
                 + "sensitivity. Models exported without attention outputs get them added in a cached copy.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:explained", "1:the image or the inference failed", "2:usage or model error"})
 public class ExplainCommand implements Callable<Integer> {
-    enum Method { rollout, attention, occlusion }
-
     enum Format { text, json }
 
     /** Below this short side the overlay is drawn on an enlarged copy, so 28-px images stay readable. */
@@ -77,45 +79,12 @@ public class ExplainCommand implements Callable<Integer> {
             description = "Model id from `vitlens models`, or a model folder (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--method", defaultValue = "rollout", description = "${COMPLETION-CANDIDATES} (default: rollout).")
-    Method method;
-
-    @Option(names = "--fusion", defaultValue = "mean", paramLabel = "mean|max|min",
-            description = "How rollout fuses the heads of a layer (default: mean).")
-    String fusion;
-
-    @Option(names = "--discard", defaultValue = "0", paramLabel = "0.0-0.99",
-            description = "Rollout: fraction of the weakest patch-to-patch attentions dropped per layer (default: 0).")
-    double discard;
-
-    @Option(names = "--query", defaultValue = "auto", paramLabel = "auto|cls|dist|cls+dist|mean|patch:N",
-            description = "Query token(s); auto = CLS (ViT), CLS+DIST (DeiT), mean of patches (BEiT).")
-    String query;
-
-    @Option(names = "--layer", paramLabel = "N", description = "Raw attention: layer, 0-based (default: last).")
-    Integer layer;
-
-    @Option(names = "--head", defaultValue = "mean", paramLabel = "N|mean|max|min",
-            description = "Raw attention: a head index or a fusion of all heads (default: mean).")
-    String head;
-
-    @Option(names = "--window", defaultValue = "1", paramLabel = "K",
-            description = "Occlusion: window side in patches (default: 1).")
-    int window;
-
-    @Option(names = "--stride", paramLabel = "S", description = "Occlusion: window step in patches (default: window).")
-    Integer stride;
-
-    @Option(names = "--batch-size", defaultValue = "16", paramLabel = "B",
-            description = "Occlusion: images per inference call (default: 16).")
-    int batchSize;
-
-    @Option(names = "--target", paramLabel = "CLASS",
-            description = "Occlusion: class index to explain (default: the top class).")
-    Integer target;
+    @Option(names = "--method", defaultValue = ExplanationMethods.DEFAULT, completionCandidates = MethodNames.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    String method;
 
     @Option(names = "--colormap", paramLabel = "viridis|inferno|diverging",
-            description = "Overlay colours (default: viridis; diverging for occlusion).")
+            description = "Overlay colours (default: viridis; diverging for signed maps such as occlusion).")
     String colormap;
 
     @Option(names = "--alpha", defaultValue = "0.5", description = "Overlay opacity 0-1 (default: 0.5).")
@@ -144,6 +113,35 @@ public class ExplainCommand implements Callable<Integer> {
     @Parameters(arity = "1", paramLabel = "IMAGE", description = "The image to explain.")
     Path image;
 
+    /** The registry's method names, for {@code --method}'s help and shell completion. */
+    static final class MethodNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return ExplanationMethods.all().stream().map(ExplanationMethod::name).iterator();
+        }
+    }
+
+    /** Adds one {@code --name} option per registered method parameter, with its syntax, default and help. */
+    static final class MethodOptions implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            for (Parameter p : ExplanationMethods.allParameters()) {
+                command.addOption(OptionSpec.builder("--" + p.name()).paramLabel(p.type()).type(String.class)
+                        .description(help(p)).build());
+            }
+            return command;
+        }
+
+        /** The parameter's help with its default, as the other options say it: "... (default: 16)." */
+        static String help(Parameter p) {
+            if (p.defaultValue() == null) {
+                return p.help();
+            }
+            String text = p.help().endsWith(".") ? p.help().substring(0, p.help().length() - 1) : p.help();
+            return text + " (default: " + p.defaultValue() + ").";
+        }
+    }
+
     /** Everything computed, for the text and JSON reports. */
     record Report(ModelInfo info, String method, String deviceId, boolean derivedModel, List<Prediction> top, HeatGrid grid,
                   Map<String, Object> settings, Map<String, Double> timingsMs) {
@@ -156,7 +154,9 @@ public class ExplainCommand implements Callable<Integer> {
 
     private Integer explain() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        Settings s = parseSettings();
+        ExplanationMethod chosen = chosenMethod();
+        ParameterValues values = givenValues();
+        RenderOptions render = checkOptions(chosen, values);
         ModelInfo info;
         try {
             info = ModelCatalog.standard().resolve(model).require();
@@ -167,127 +167,66 @@ public class ExplainCommand implements Callable<Integer> {
         if (threads != null) {
             options = options.withThreads(Math.max(1, threads), 1);
         }
-        Map<String, Double> timings = new LinkedHashMap<>();
 
         long t0 = System.nanoTime();
-        Preprocessor preprocessor = Preprocessor.forModel(info);
         RgbImage decoded;
         try {
-            decoded = ImageDecoder.decode(image, preprocessor.neededShortSide()).image();
+            decoded = ImageDecoder.decode(image, Preprocessor.forModel(info).neededShortSide()).image();
         } catch (ImageDecodeException e) {
             return fail(err, e.getMessage(), Cli.EXIT_SOME_FAILED);
         }
-        long t1 = System.nanoTime();
-        float[] pixels = preprocessor.toArray(decoded);
-        long t2 = System.nanoTime();
-        timings.put("decode", ms(t0, t1));
-        timings.put("preprocess", ms(t1, t2));
+        double decodeMs = ms(t0, System.nanoTime());
 
-        TokenLayout layout = info.layout();
-        Family family = info.family();
-        HeatGrid grid;
-        List<Prediction> top;
-        boolean derived = false;
+        if (chosen.needs(Need.SCORER) && !info.hasClassifier()) {
+            return fail(err, chosen.name() + " needs class scores but model \"" + info.id() + "\" has no"
+                    + " classification head; use --method " + attentionMethods() + " (attentions only)", Cli.EXIT_USAGE);
+        }
+        boolean attentions = chosen.needs(Need.ATTENTIONS);
+        AnalysisEngine engine = AnalysisEngine.standard(options);
+        Map<String, Double> timings = new LinkedHashMap<>();
+        Analysis analysis;
+        Explanation explanation;
         String deviceId;
-        Map<String, Object> settings = new LinkedHashMap<>();
-        try {
-            ModelInfo runnable = info;
-            if (method == Method.occlusion && !info.hasClassifier()) {
-                return fail(err, "occlusion needs class scores but model \"" + info.id() + "\" has no"
-                        + " classification head; use --method rollout or raw (attentions only)", Cli.EXIT_USAGE);
+        boolean derived;
+        try (ModelSession session = engine.open(info, attentions ? AnalysisEngine.AttentionOutputs.REQUIRED
+                : AnalysisEngine.AttentionOutputs.AS_EXPORTED)) {
+            deviceId = session.runner().device().id();
+            derived = session.attentionsAdded();
+            session.runner().fallbackReason().ifPresent(reason ->
+                    err.println("note: CUDA unavailable (" + reason + "); running on the CPU"));
+            err.flush();
+            analysis = session.analyse(decoded, 5, attentions);
+            explanation = session.explain(analysis, chosen, values, () -> false);
+            timings.put("decode", decodeMs);
+            timings.put("preprocess", analysis.preprocessMillis());
+            if (derived) {
+                timings.put("attention_outputs", session.deriveMillis());
             }
-            if (method != Method.occlusion) {
-                long c0 = System.nanoTime();
-                AttentionModelCache.Resolved resolved = AttentionModelCache.standard().withAttentions(info);
-                runnable = resolved.model();
-                derived = resolved.derived();
-                if (derived) {
-                    timings.put("attention_outputs", ms(c0, System.nanoTime()));
-                }
-            }
-            long l0 = System.nanoTime();
-            try (ModelRunner runner = ModelRunner.open(runnable, options)) {
-                timings.put("load", ms(l0, System.nanoTime()));
-                deviceId = runner.device().id();
-                runner.fallbackReason().ifPresent(reason ->
-                        err.println("note: CUDA unavailable (" + reason + "); running on the CPU"));
-                err.flush();
-                long i0 = System.nanoTime();
-                if (method == Method.occlusion) {
-                    float[][] logits = runner.logits(new float[][] {pixels});
-                    timings.put("inference", ms(i0, System.nanoTime()));
-                    top = Scores.topK(Scores.softmax(logits[0]), info.labels(), 5);
-                    int targetClass = target != null ? target : top.get(0).index();
-                    if (targetClass < 0 || targetClass >= info.labels().size()) {
-                        throw new ParameterException(spec.commandLine(), "--target " + targetClass + " is outside 0.."
-                                + (info.labels().size() - 1));
-                    }
-                    long e0 = System.nanoTime();
-                    OcclusionSensitivity.Result r = OcclusionSensitivity.compute(pixels, 3, info.inputHeight(),
-                            info.inputWidth(), layout, inputs -> score(runner, inputs), targetClass,
-                            new OcclusionSensitivity.Options(window, stride != null ? stride : window, batchSize,
-                                    OcclusionSensitivity.ScoreKind.LOGITS));
-                    timings.put("explain", ms(e0, System.nanoTime()));
-                    grid = r.drop();
-                    settings.put("target_class", r.targetClass());
-                    settings.put("target_label", info.labels().get(r.targetClass()));
-                    settings.put("baseline_probability", r.baselineProbability());
-                    settings.put("window", window);
-                    settings.put("stride", stride != null ? stride : window);
-                    settings.put("forward_passes", r.forwardPasses());
-                    settings.put("batches", r.batches());
-                } else {
-                    FloatBuffer input = FloatBuffer.wrap(pixels);
-                    ModelRunner.Output output = runner.run(input, 1, true);
-                    timings.put("inference", ms(i0, System.nanoTime()));
-                    if (!output.hasAttentions()) {
-                        return fail(err, "model " + info.id() + " returned no attentions", Cli.EXIT_USAGE);
-                    }
-                    // A backbone (no classification head) has no labels; its attentions still explain the image.
-                    top = output.logits() == null ? List.of()
-                            : Scores.topK(Scores.softmax(output.logits()[0]), info.labels(), 5);
-                    float[][][][] attentions = output.attentions()[0];
-                    long e0 = System.nanoTime();
-                    settings.put("query", s.query.resolve(family).label());
-                    if (method == Method.rollout) {
-                        grid = new AttentionRollout(s.fusion, discard).compute(attentions, layout, family, s.query);
-                        settings.put("fusion", s.fusion.label());
-                        settings.put("discard", discard);
-                    } else {
-                        int l = layer == null ? attentions.length - 1 : layer;
-                        if (l < 0 || l >= attentions.length) {
-                            throw new ParameterException(spec.commandLine(), "--layer " + l + " is outside 0.."
-                                    + (attentions.length - 1));
-                        }
-                        grid = RawAttention.compute(attentions, layout, family, l, s.head, s.query);
-                        settings.put("layer", l);
-                        settings.put("head", s.head.label());
-                    }
-                    timings.put("explain", ms(e0, System.nanoTime()));
-                    if (dumpAttentions != null) {
-                        long d0 = System.nanoTime();
-                        writeAtomically(dumpAttentions, dev.vitlens.output.JsonOutput.lineBytes(Map.of("layers", attentions)));
-                        timings.put("dump", ms(d0, System.nanoTime()));
-                    }
-                }
-            }
+            timings.put("load", session.loadMillis());
+            timings.put("inference", analysis.inferenceMillis());
+            timings.put("explain", explanation.millis());
         } catch (ModelLoadException e) {
             return fail(err, e.getMessage(), Cli.EXIT_USAGE);
         } catch (InferenceException e) {
             return fail(err, e.getMessage(), Cli.EXIT_SOME_FAILED);
-        } catch (UncheckedInference e) {
-            return fail(err, e.getCause().getMessage(), Cli.EXIT_SOME_FAILED);
+        } catch (InvalidParameterException e) {
+            throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
         } catch (IllegalArgumentException e) {
             // e.g. a query the model cannot answer ("dist" on a ViT), a patch outside the grid
             return fail(err, e.getMessage(), Cli.EXIT_USAGE);
         }
-
+        if (dumpAttentions != null) {
+            long d0 = System.nanoTime();
+            writeAtomically(dumpAttentions, JsonOutput.lineBytes(Map.of("layers", analysis.attentions())));
+            timings.put("dump", ms(d0, System.nanoTime()));
+        }
         if (out != null) {
             long r0 = System.nanoTime();
-            HeatmapRenderer.writePng(renderOverlay(decoded, preprocessor, grid, s.render), out);
+            HeatmapRenderer.writePng(renderOverlay(decoded, Preprocessor.forModel(info), explanation.grid(), render), out);
             timings.put("render", ms(r0, System.nanoTime()));
         }
-        Report report = new Report(info, method.name(), deviceId, derived, top, grid, settings, timings);
+        Report report = new Report(info, chosen.name(), deviceId, derived, analysis.top(), explanation.grid(),
+                explanation.settings(), timings);
         PrintWriter stdout = spec.commandLine().getOut();
         if (format == Format.json) {
             stdout.println(json(report));
@@ -298,48 +237,51 @@ public class ExplainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Parsed and validated option values. */
-    private record Settings(HeadFusion fusion, Query query, HeadSelection head, RenderOptions render) {
+    private ExplanationMethod chosenMethod() {
+        return ExplanationMethods.find(method).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "--method " + method + " is unknown: expected " + ExplanationMethods.names(ExplanationMethods.all())));
     }
 
-    private Settings parseSettings() {
+    /** The method options the user gave, by parameter name. */
+    private ParameterValues givenValues() {
+        Map<String, String> given = new LinkedHashMap<>();
+        for (Parameter p : ExplanationMethods.allParameters()) {
+            OptionSpec option = spec.findOption("--" + p.name());
+            if (option != null && option.getValue() != null) {
+                given.put(p.name(), option.getValue());
+            }
+        }
+        return ParameterValues.of(given);
+    }
+
+    /** Checks everything that needs no model, so usage errors come before loading it. */
+    private RenderOptions checkOptions(ExplanationMethod chosen, ParameterValues values) {
         try {
-            if (!(discard >= 0 && discard <= 0.99)) {
-                throw new IllegalArgumentException("--discard must be between 0 and 0.99, got " + discard);
-            }
-            if (window < 1 || (stride != null && stride < 1) || batchSize < 1) {
-                throw new IllegalArgumentException("--window, --stride and --batch-size must be at least 1");
-            }
-            if (method == Method.occlusion && dumpAttentions != null) {
-                throw new IllegalArgumentException("--dump-attentions needs --method rollout or attention");
+            chosen.validate(values);
+        } catch (InvalidParameterException e) {
+            throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+        }
+        try {
+            if (!chosen.needs(Need.ATTENTIONS) && dumpAttentions != null) {
+                throw new IllegalArgumentException("--dump-attentions needs --method " + attentionMethods());
             }
             if (out != null && !out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
                 throw new IllegalArgumentException("--out writes PNG; give a file name ending in .png");
             }
             Colormap map = colormap != null ? Colormap.parse(colormap)
-                    : method == Method.occlusion ? Colormap.DIVERGING : Colormap.VIRIDIS;
-            // Occlusion drops are signed (occluding can help): centre 0 on the middle colour.
-            Scaling scaling = method == Method.occlusion ? Scaling.ZERO_CENTERED : Scaling.MIN_MAX;
-            RenderOptions render = new RenderOptions(map, scaling, alpha, gridLines, 0x80FFFFFF);
-            return new Settings(HeadFusion.parse(fusion), Query.parse(query), HeadSelection.parse(head), render);
+                    : chosen.signed() ? Colormap.DIVERGING : Colormap.VIRIDIS;
+            // Signed maps (occlusion drops: occluding can help) centre 0 on the middle colour.
+            Scaling scaling = chosen.signed() ? Scaling.ZERO_CENTERED : Scaling.MIN_MAX;
+            return new RenderOptions(map, scaling, alpha, gridLines, 0x80FFFFFF);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
-    /** Occlusion scores through the runner; inference errors travel up unchecked and are unwrapped in call(). */
-    private static float[][] score(ModelRunner runner, float[][] inputs) {
-        try {
-            return runner.logits(inputs);
-        } catch (InferenceException e) {
-            throw new UncheckedInference(e);
-        }
-    }
-
-    private static final class UncheckedInference extends RuntimeException {
-        UncheckedInference(InferenceException cause) {
-            super(cause);
-        }
+    /** "rollout or attention": the methods that explain from attentions alone. */
+    private static String attentionMethods() {
+        return String.join(" or ", ExplanationMethods.all().stream().filter(m -> m.needs(Need.ATTENTIONS))
+                .map(ExplanationMethod::name).toList());
     }
 
     /**
@@ -348,27 +290,15 @@ public class ExplainCommand implements Callable<Integer> {
      * goes on the model's input image instead.
      */
     static BufferedImage renderOverlay(RgbImage original, Preprocessor preprocessor, HeatGrid grid, RenderOptions options) {
-        int w = original.width();
-        int h = original.height();
-        int[] resized = preprocessor.config().resizedSize(h, w);
-        int[] crop = preprocessor.config().cropSize();
-        int ch = crop == null ? resized[0] : crop[0];
-        int cw = crop == null ? resized[1] : crop[1];
-        int top = Math.floorDiv(resized[0] - ch, 2);
-        int left = Math.floorDiv(resized[1] - cw, 2);
         BufferedImage base;
         Rectangle region;
-        if (top < 0 || left < 0) {
+        if (ImageRegion.cropPads(preprocessor.config(), original.height(), original.width())) {
             base = preprocessor.resizeAndCrop(original).toBufferedImage();
             region = new Rectangle(0, 0, base.getWidth(), base.getHeight());
         } else {
             base = original.toBufferedImage();
-            double sx = (double) w / resized[1];
-            double sy = (double) h / resized[0];
-            int x0 = (int) Math.round(left * sx);
-            int y0 = (int) Math.round(top * sy);
-            region = new Rectangle(x0, y0, Math.min(w - x0, (int) Math.round(cw * sx)),
-                    Math.min(h - y0, (int) Math.round(ch * sy)));
+            region = ImageRegion.seenBy(preprocessor.config(), original.height(), original.width())
+                    .toPixels(base.getWidth(), base.getHeight());
         }
         int scale = Math.max(1, (int) Math.ceil((double) MIN_OVERLAY_SIDE / Math.min(base.getWidth(), base.getHeight())));
         if (scale > 1) {
@@ -387,7 +317,7 @@ public class ExplainCommand implements Callable<Integer> {
     }
 
     static String json(Report r) throws IOException {
-        ObjectNode o = dev.vitlens.output.JsonOutput.object();
+        ObjectNode o = JsonOutput.object();
         o.put("model", r.info().id());
         o.put("device", r.deviceId());
         o.put("method", r.method());
@@ -402,10 +332,10 @@ public class ExplainCommand implements Callable<Integer> {
         for (Prediction p : r.top()) {
             top.addObject().put("label", p.label()).put("index", p.index()).put("score", p.score());
         }
-        o.set("settings", dev.vitlens.output.JsonOutput.tree(r.settings()));
+        o.set("settings", JsonOutput.tree(r.settings()));
         ObjectNode t = o.putObject("timings_ms");
         r.timingsMs().forEach((k, v) -> t.put(k, Math.round(v * 1000) / 1000.0));
-        return dev.vitlens.output.JsonOutput.document(o);
+        return JsonOutput.document(o);
     }
 
     static void text(PrintWriter out, Report r) {
@@ -445,7 +375,7 @@ public class ExplainCommand implements Callable<Integer> {
     }
 
     private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        dev.vitlens.output.AtomicFiles.write(target, bytes);
+        AtomicFiles.write(target, bytes);
     }
 
     private static int fail(PrintWriter err, String message, int code) {

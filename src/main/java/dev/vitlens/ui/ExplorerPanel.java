@@ -2,7 +2,7 @@ package dev.vitlens.ui;
 
 import atlantafx.base.theme.Styles;
 import dev.vitlens.ui.viewmodel.ColormapChoice;
-import dev.vitlens.ui.viewmodel.ExplainMethod;
+import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.ui.viewmodel.ExplorerViewModel;
 import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
 import javafx.beans.binding.Bindings;
@@ -50,7 +50,7 @@ public final class ExplorerPanel extends VBox {
 
         Label explorerTitle = new Label("Attention explorer");
         explorerTitle.getStyleClass().add(Styles.TITLE_4);
-        ComboBox<ExplainMethod> method = new ComboBox<>(explorer.methods());
+        ComboBox<ExplanationMethod> method = new ComboBox<>(explorer.methods());
         method.setId("method");
         method.valueProperty().bindBidirectional(explorer.methodProperty());
 
@@ -100,10 +100,11 @@ public final class ExplorerPanel extends VBox {
         explorer.discardRatioProperty().addListener((obs, old, now) -> discard.setValue(now.doubleValue()));
         Label discardValue = new Label();
         discardValue.textProperty().bind(discard.valueProperty().asString(Locale.ROOT, "%.2f"));
-        discard.disableProperty().bind(explorer.methodProperty().isNotEqualTo(ExplainMethod.ROLLOUT));
-        head.disableProperty().bind(explorer.methodProperty().isEqualTo(ExplainMethod.OCCLUSION));
-        query.disableProperty().bind(explorer.methodProperty().isEqualTo(ExplainMethod.OCCLUSION));
-        layer.disableProperty().bind(explorer.methodProperty().isEqualTo(ExplainMethod.OCCLUSION));
+        // A control is live only when the chosen method reads its setting (the method declares its parameters).
+        discard.disableProperty().bind(unusedBy(explorer, "discard"));
+        head.disableProperty().bind(Bindings.and(unusedBy(explorer, "head"), unusedBy(explorer, "fusion")));
+        query.disableProperty().bind(unusedBy(explorer, "query"));
+        layer.disableProperty().bind(unusedBy(explorer, "layer"));
 
         GridPane form = form();
         form.addRow(0, new Label("Method"), method);
@@ -146,5 +147,10 @@ public final class ExplorerPanel extends VBox {
         values.setMinWidth(44);
         grid.getColumnConstraints().addAll(labels, controls, values);
         return grid;
+    }
+
+    private static javafx.beans.binding.BooleanBinding unusedBy(ExplorerViewModel explorer, String parameter) {
+        return Bindings.createBooleanBinding(() -> explorer.methodProperty().get() == null
+                || explorer.methodProperty().get().parameter(parameter).isEmpty(), explorer.methodProperty());
     }
 }

@@ -141,7 +141,7 @@ public final class ImageCanvas extends Region {
         Point2D o = origin(image, scale);
         double w = image.getWidth() * scale;
         double h = image.getHeight() * scale;
-        dev.vitlens.ui.viewmodel.ImageRegion r = viewModel.modelRegionProperty().get();
+        dev.vitlens.engine.ImageRegion r = viewModel.modelRegionProperty().get();
         return new javafx.geometry.Rectangle2D(o.getX() + r.x() * w, o.getY() + r.y() * h, r.width() * w,
                 r.height() * h);
     }

@@ -1,7 +1,7 @@
 package dev.vitlens.ui;
 
 import atlantafx.base.theme.Styles;
-import dev.vitlens.ui.viewmodel.Prediction;
+import dev.vitlens.engine.Prediction;
 import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Pos;
@@ -59,11 +59,11 @@ public final class ResultsPanel extends VBox {
                 label.getStyleClass().add(Styles.TEXT_BOLD);
             }
             label.setMinWidth(90);
-            ProgressBar bar = new ProgressBar(p.probability());
+            ProgressBar bar = new ProgressBar(p.score());
             bar.setMaxWidth(Double.MAX_VALUE);
             bar.getStyleClass().add(row == 0 ? Styles.SUCCESS : "prediction-bar");
             GridPane.setHgrow(bar, Priority.ALWAYS);
-            Label percent = new Label(String.format(Locale.ROOT, "%.1f%%", p.probability() * 100));
+            Label percent = new Label(String.format(Locale.ROOT, "%.1f%%", (double) p.score() * 100));
             percent.setMinWidth(52);
             percent.setAlignment(Pos.CENTER_RIGHT);
             percent.getStyleClass().add(Styles.TEXT_SMALL);

@@ -1,5 +1,7 @@
 package dev.vitlens.camera;
 
+import dev.vitlens.explain.HeatGrid;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -57,7 +59,7 @@ class LiveFrameRendererTest {
     void heatmapTintsOnlyItsBox() {
         Mat gray = TestFrames.blankFrame(64, 64, 100);
         LiveFrameRenderer r = new LiveFrameRenderer(64, 64);
-        Heatmap hot = new Heatmap(2, 1, new float[] {1f, 0f});
+        HeatGrid hot = HeatGrid.of(1, 2, new float[] {1f, 0f});
         r.copyFrame(gray);
         r.drawOverlay(List.of(new FaceResult(new Box(10, 10, 40, 40), null, Float.NaN, false, false, hot)), null);
         int hotPixel = r.pixels()[30 * 64 + 20];

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vitlens.catalog.ModelFolder;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.imaging.RgbImage;
-import dev.vitlens.inference.Classifier;
+import dev.vitlens.engine.ModelSession;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.testing.TinyModels;
@@ -38,7 +38,7 @@ class ModelFaceClassifierTest {
                 FaceFrameProcessor.toImage(frame, new Box(0, 0, 100, 480)),
                 FaceFrameProcessor.toImage(frame, new Box(300, 300, 300, 150)));
         try (ModelFaceClassifier faces = ModelFaceClassifier.open(info, RunnerOptions.on(Device.CPU));
-             Classifier engine = Classifier.open(info, RunnerOptions.on(Device.CPU))) {
+             ModelSession engine = ModelSession.forClassification(info, RunnerOptions.on(Device.CPU))) {
             List<FaceLabel> batch = faces.classify(crops);
             assertEquals(3, batch.size());
             for (int i = 0; i < crops.size(); i++) {

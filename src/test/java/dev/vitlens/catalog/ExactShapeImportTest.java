@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vitlens.imaging.RgbImage;
-import dev.vitlens.inference.Classifier;
+import dev.vitlens.engine.Classification;
+import dev.vitlens.engine.ModelSession;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.Embedder;
 import dev.vitlens.inference.RunnerOptions;
@@ -79,8 +80,8 @@ class ExactShapeImportTest {
                 assertEquals(768, e.pooled().length);
             }
         } else {
-            try (Classifier classifier = Classifier.open(info, cpu)) {
-                Classifier.Classification c = classifier.classify(image, 5);
+            try (ModelSession classifier = ModelSession.forClassification(info, cpu)) {
+                Classification c = classifier.classify(image, 5);
                 assertEquals(5, c.top().size());
                 assertEquals(1000, c.probabilities().length);
                 assertTrue(c.top().get(0).label().startsWith("LABEL_"));

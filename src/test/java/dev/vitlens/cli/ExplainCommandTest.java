@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitlens.catalog.Family;
 import dev.vitlens.catalog.TokenLayout;
+import dev.vitlens.engine.method.ExplanationMethod;
+import dev.vitlens.engine.method.ExplanationMethods;
+import dev.vitlens.engine.method.Parameter;
 import dev.vitlens.explain.AttentionRollout;
 import dev.vitlens.explain.HeadSelection;
 import dev.vitlens.explain.HeatGrid;
@@ -24,11 +27,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExplainCommandTest {
@@ -234,5 +240,36 @@ class ExplainCommandTest {
         assertTrue(none.err().contains("no attention Softmax found"), none.err());
         // ... but occlusion needs no attentions
         assertEquals(0, run("explain", "-m", noAttention.toString(), "--device", "cpu", "--method", "occlusion", image.toString()).exit());
+    }
+
+    @Test
+    void methodsAndTheirOptionsComeFromTheRegistry() {
+        CommandLine.Model.CommandSpec explain = Cli.newCommandLine().getSubcommands().get("explain").getCommandSpec();
+        for (Parameter p : ExplanationMethods.allParameters()) {
+            assertNotNull(explain.findOption("--" + p.name()), "--" + p.name());
+        }
+        List<String> candidates = new ArrayList<>();
+        explain.findOption("--method").completionCandidates().forEach(candidates::add);
+        assertEquals(ExplanationMethods.all().stream().map(ExplanationMethod::name).toList(), candidates);
+
+        Run unknown = run("explain", "-m", nativeModel.toString(), "--method", "gradcam", image.toString());
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("--method gradcam is unknown: expected rollout, attention, occlusion"),
+                unknown.err());
+    }
+
+    @Test
+    void rolloutStopsAtTheGivenLayer() throws Exception {
+        Path dump = tmp.resolve("att-layer.json");
+        JsonNode r = json(run("explain", "-m", nativeModel.toString(), "--device", "cpu", "--format", "json",
+                "--layer", "0", "--dump-attentions", dump.toString(), image.toString()));
+        assertEquals(0, r.get("settings").get("layer").asInt());
+        float[][][][] firstLayer = {readDump(dump)[0]};
+        HeatGrid expected = AttentionRollout.standard().compute(firstLayer, new TokenLayout(1, 4, 4, 8, 1, 2),
+                Family.VIT, Query.CLS);
+        float[] actual = heatmap(r);
+        for (int i = 0; i < actual.length; i++) {
+            assertEquals(expected.values()[i], actual[i], 1e-6f);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.vitlens.inference;
 
+import dev.vitlens.engine.ModelSession;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -109,7 +111,7 @@ class BundledModelsTest {
         JsonNode fx = fixturesOrSkip(id);
         Path dir = Paths.get("src/test/resources/fixtures", id);
         Preprocessor pre = Preprocessor.forModel(info);
-        try (Classifier classifier = Classifier.open(info, RunnerOptions.on(Device.CPU))) {
+        try (ModelSession classifier = ModelSession.forClassification(info, RunnerOptions.on(Device.CPU))) {
             for (JsonNode c : fx.get("cases")) {
                 Path source = Paths.get(c.get("source").get("path").asText());
                 float[] ours = pre.toArray(ImageDecoder.decode(source).image());
@@ -143,7 +145,7 @@ class BundledModelsTest {
         }
         assumeTrue(!samples.isEmpty(), "no samples in assets/samples");
         List<String> wrong = new ArrayList<>();
-        try (Classifier classifier = Classifier.open(info, RunnerOptions.on(Device.CPU))) {
+        try (ModelSession classifier = ModelSession.forClassification(info, RunnerOptions.on(Device.CPU))) {
             for (Path sample : samples) {
                 String expected = sample.getFileName().toString().replaceFirst("^fashion-\\d+-", "")
                         .replaceFirst("\\.png$", "");

@@ -12,7 +12,7 @@ import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.cli.Cli;
 import dev.vitlens.imaging.RgbImage;
-import dev.vitlens.inference.Classifier;
+import dev.vitlens.engine.ModelSession;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.testing.TinyModels;
@@ -344,7 +344,7 @@ class BadInputCorpusTest {
     }
 
     private static int expectedTop(BufferedImage reference) throws Exception {
-        try (Classifier classifier = Classifier.open(model, RunnerOptions.on(Device.CPU))) {
+        try (ModelSession classifier = ModelSession.forClassification(model, RunnerOptions.on(Device.CPU))) {
             return classifier.classify(RgbImage.from(reference), 1).top().get(0).index();
         }
     }

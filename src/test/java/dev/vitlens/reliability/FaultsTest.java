@@ -89,12 +89,12 @@ class FaultsTest {
         BufferedImage image = BadImages.uniform(30, 30, Color.BLUE);
         try (EngineBackend running = new EngineBackend(() -> new ModelCatalog(models, tmp.resolve("user")), "tiny",
                 RunnerOptions.on(Device.CPU))) {
-            int before = running.classify(image, "tiny", 1, true).top().get(0).classIndex();
+            int before = running.classify(image, "tiny", 1, true).top().get(0).index();
 
             // Corrupted on disk: the open session has the graph in memory and keeps answering the same.
             byte[] original = Files.readAllBytes(dir.resolve("model.onnx"));
             Files.write(dir.resolve("model.onnx"), java.util.Arrays.copyOf(original, original.length / 3));
-            assertEquals(before, running.classify(image, "tiny", 1, true).top().get(0).classIndex());
+            assertEquals(before, running.classify(image, "tiny", 1, true).top().get(0).index());
 
             // A reload (a new backend, as after a restart or a catalogue refresh) reports the corrupt file.
             try (EngineBackend reloaded = new EngineBackend(() -> new ModelCatalog(models, tmp.resolve("user")),
@@ -108,7 +108,7 @@ class FaultsTest {
 
             // Deleted: the running app still answers; a reload says the file is missing.
             Files.delete(dir.resolve("model.onnx"));
-            assertEquals(before, running.classify(image, "tiny", 1, true).top().get(0).classIndex());
+            assertEquals(before, running.classify(image, "tiny", 1, true).top().get(0).index());
             try (EngineBackend reloaded = new EngineBackend(() -> new ModelCatalog(models, tmp.resolve("user")),
                     "tiny", RunnerOptions.on(Device.CPU))) {
                 assertTrue(reloaded.listModels().get(0).unavailableReason().contains("missing model.onnx"),

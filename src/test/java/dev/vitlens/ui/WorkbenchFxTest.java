@@ -3,9 +3,9 @@ package dev.vitlens.ui;
 import atlantafx.base.controls.Notification;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.testing.TinyModels;
-import dev.vitlens.ui.viewmodel.Classification;
+import dev.vitlens.engine.Analysis;
+import dev.vitlens.engine.method.ExplanationMethods;
 import dev.vitlens.ui.viewmodel.ColormapChoice;
-import dev.vitlens.ui.viewmodel.ExplainMethod;
 import dev.vitlens.ui.viewmodel.EngineBackend;
 import dev.vitlens.ui.viewmodel.GalleryItem;
 import dev.vitlens.ui.viewmodel.LiveViewModel;
@@ -113,6 +113,7 @@ class WorkbenchFxTest {
         // was overdue is asserted: never in decoding, inference, explanation or file I/O.
         for (String stack : WATCHDOG.stallStacks()) {
             for (String forbidden : List.of("dev.vitlens.imaging", "dev.vitlens.inference", "dev.vitlens.explain",
+                    "dev.vitlens.engine",
                     "EngineBackend", "javax.imageio", "sun.nio.fs", "ai.onnxruntime")) {
                 assertTrue(!stack.contains(forbidden), "FX thread stalled in " + forbidden + ":" + stack);
             }
@@ -176,13 +177,13 @@ class WorkbenchFxTest {
     }
 
     private static String expectedTop1(Path file, String modelId) throws Exception {
-        Classification c = backend.classify(backend.decode(file).image(), modelId, 1, false);
+        Analysis c = backend.classify(backend.decode(file).image(), modelId, 1, false);
         return c.top().get(0).label();
     }
 
     private static String percent(Path file, String modelId) throws Exception {
-        Classification c = backend.classify(backend.decode(file).image(), modelId, 1, false);
-        return String.format(Locale.ROOT, "%.1f%%", c.top().get(0).probability() * 100);
+        Analysis c = backend.classify(backend.decode(file).image(), modelId, 1, false);
+        return String.format(Locale.ROOT, "%.1f%%", (double) c.top().get(0).score() * 100);
     }
 
     @Test
@@ -257,13 +258,13 @@ class WorkbenchFxTest {
     @Test
     void explorerSwitchesToRawAttentionAndOcclusion(FxRobot robot) throws Exception {
         openAndWait(robot, blue);
-        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplainMethod.RAW_ATTENTION));
+        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplanationMethods.get("attention")));
         waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("raw attention")
                 && !viewModel.busyProperty().get());
         robot.interact(() -> viewModel.explorer().layerProperty().set(0));
         waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("raw attention, layer 1,")
                 && !viewModel.busyProperty().get());
-        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplainMethod.OCCLUSION));
+        robot.interact(() -> viewModel.explorer().methodProperty().set(ExplanationMethods.get("occlusion")));
         waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("occlusion")
                 && !viewModel.busyProperty().get());
         assertEquals(ColormapChoice.DIVERGING, viewModel.colormapProperty().get());

@@ -2,18 +2,20 @@ package dev.vitlens.ui.viewmodel;
 
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.engine.Analysis;
+import dev.vitlens.engine.AnalysisEngine;
+import dev.vitlens.engine.ImageRegion;
+import dev.vitlens.engine.ModelSession;
+import dev.vitlens.engine.method.ExplanationMethod;
+import dev.vitlens.engine.method.ExplanationMethods;
+import dev.vitlens.engine.method.Explanation;
 import dev.vitlens.imaging.ImageDecoder;
-import dev.vitlens.imaging.Preprocessor;
 import dev.vitlens.imaging.RgbImage;
-import dev.vitlens.explain.OcclusionSensitivity;
-import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.RunnerOptions;
-import dev.vitlens.inference.Scores;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,16 +24,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The workbench backend over the real engine: the catalogue ({@code catalog}), decoding and HF-exact preprocessing
- * ({@code imaging}), ONNX Runtime with CUDA-to-CPU fallback ({@code inference}) and the explain package.
- * Constructing it does no I/O; models are opened on first use, from background tasks.
+ * The workbench backend: a thin adapter over the {@link AnalysisEngine} (the same pipeline as {@code vitlens
+ * explain}) plus the catalogue and display decoding. Constructing it does no I/O; models are opened on first use,
+ * from background tasks.
  */
 public final class EngineBackend implements WorkbenchBackend {
 
@@ -47,8 +47,8 @@ public final class EngineBackend implements WorkbenchBackend {
 
     private final Supplier<ModelCatalog> catalogSource;
     private final String defaultModelId;
-    private final RunnerOptions options;
-    private final Map<String, ModelRunner> runners = new HashMap<>();
+    private final AnalysisEngine engine;
+    private final Map<String, ModelSession> sessions = new HashMap<>();
     private final Map<String, String> loadFailures = new HashMap<>();
     private ModelCatalog catalog;
 
@@ -57,9 +57,14 @@ public final class EngineBackend implements WorkbenchBackend {
     }
 
     public EngineBackend(Supplier<ModelCatalog> catalogSource, String defaultModelId, RunnerOptions options) {
+        this(catalogSource, defaultModelId, AnalysisEngine.standard(options));
+    }
+
+    /** Over any engine (tests give one with its own cache of derived models). */
+    public EngineBackend(Supplier<ModelCatalog> catalogSource, String defaultModelId, AnalysisEngine engine) {
         this.catalogSource = Objects.requireNonNull(catalogSource);
         this.defaultModelId = Objects.requireNonNull(defaultModelId);
-        this.options = Objects.requireNonNull(options);
+        this.engine = Objects.requireNonNull(engine);
     }
 
     /** Bundled and per-user models, {@code beit-fashion} first choice, device chosen automatically. */
@@ -93,7 +98,7 @@ public final class EngineBackend implements WorkbenchBackend {
             String note = "";
             String problem = "";
             try {
-                ModelRunner runner = runner(entry.id());
+                ModelRunner runner = session(entry.id()).runner();
                 device = runner.device().name();
                 note = runner.fallbackReason().map(r -> "CUDA not used: " + r).orElse("");
             } catch (Exception e) {
@@ -162,87 +167,44 @@ public final class EngineBackend implements WorkbenchBackend {
     }
 
     @Override
-    public Classification classify(BufferedImage image, String modelId, int topK, boolean withAttentions)
+    public Analysis classify(BufferedImage image, String modelId, int topK, boolean withAttentions)
             throws Exception {
-        ModelRunner runner = runner(modelId);
-        ModelInfo info = runner.model();
-        long start = System.nanoTime();
-        // A Preprocessor reuses its buffer, so each call gets its own: the gallery and the viewer run concurrently.
-        FloatBuffer pixels = Preprocessor.forModel(info).process(RgbImage.from(image));
-        long preprocessed = System.nanoTime();
-        ModelRunner.Output output = runner.run(pixels, 1, withAttentions);
-        long inferred = System.nanoTime();
-        float[] probabilities = Scores.softmax(output.logits()[0]);
-        List<Prediction> top = Scores.topK(probabilities, info.labels(), topK).stream()
-                .map(p -> new Prediction(p.index(), p.label(), p.score())).toList();
-        int[] resized = info.preprocessor().resizedSize(image.getHeight(), image.getWidth());
-        ImageRegion seen = ImageRegion.ofCenterCrop(resized[0], resized[1], info.preprocessor().cropSize());
-        return new Classification(modelId, top, info.layout(), (preprocessed - start) / 1e6,
-                (inferred - preprocessed) / 1e6, runner.device().name(),
-                runner.fallbackReason().map(r -> "CUDA not used: " + r).orElse(""),
-                output.hasAttentions() ? output.attentions()[0] : null, seen);
+        return session(modelId).analyse(RgbImage.from(image), topK, withAttentions);
     }
 
     @Override
-    public Set<ExplainMethod> supportedMethods() {
-        return Set.of(ExplainMethod.ROLLOUT, ExplainMethod.RAW_ATTENTION, ExplainMethod.OCCLUSION);
+    public List<ExplanationMethod> supportedMethods() {
+        return ExplanationMethods.all();
     }
 
     @Override
-    public Heatmap explain(BufferedImage image, Classification classification, ExplainSettings settings,
-                           BooleanSupplier cancelled) throws Exception {
-        ModelRunner runner = runner(classification.modelId());
-        ModelInfo info = runner.model();
-        if (settings.method() == ExplainMethod.OCCLUSION) {
-            return occlusion(runner, image, classification, cancelled);
-        }
-        if (!(classification.attentions() instanceof float[][][][] attentions)) {
-            throw new IllegalStateException("model " + info.id() + " exports no attention maps ("
-                    + "attentions.0..L-1 outputs), so there is nothing to explain from");
-        }
-        return Explanations.attention(attentions, classification.layout(), info.family(), settings);
-    }
-
-    /** Occlusion sensitivity of the top class, one patch at a time: forward passes only, no attentions needed. */
-    private static Heatmap occlusion(ModelRunner runner, BufferedImage image, Classification classification,
-                                     BooleanSupplier cancelled) {
-        ModelInfo info = runner.model();
-        float[] pixels = Preprocessor.forModel(info).toArray(RgbImage.from(image));
-        Prediction target = classification.top().get(0);
-        OcclusionSensitivity.Result result = OcclusionSensitivity.compute(pixels, 3, info.inputHeight(),
-                info.inputWidth(), classification.layout(), inputs -> {
-                    if (cancelled.getAsBoolean()) {
-                        throw new CancellationException("occlusion cancelled");
-                    }
-                    try {
-                        return runner.logits(inputs);
-                    } catch (InferenceException e) {
-                        throw new IllegalStateException(e.getMessage(), e);
-                    }
-                }, target.classIndex(), OcclusionSensitivity.Options.perPatch());
-        return new Heatmap(result.drop().toRows(), true, result.elapsedMillis(), String.format(Locale.ROOT,
-                "occlusion: drop in P(%s) from %.1f%% when each patch is hidden (%d forward passes); "
-                        + "red helps, blue hurts with the diverging colormap", target.label(),
-                result.baselineProbability() * 100, result.forwardPasses()));
+    public Explanation explain(BufferedImage image, Analysis classification, ExplainSettings settings,
+                               BooleanSupplier cancelled) throws Exception {
+        return session(classification.modelId()).explain(classification, settings.method(),
+                Explanations.values(settings, classification.layout()), cancelled);
     }
 
     @Override
-    public BufferedImage renderHeatmap(Heatmap heatmap, ColormapChoice colormap, int width, int height) {
+    public BufferedImage renderHeatmap(Explanation heatmap, ColormapChoice colormap, int width, int height) {
         return Explanations.colorize(heatmap, colormap, width, height);
     }
 
     @Override
-    public BufferedImage renderOverlay(BufferedImage image, ImageRegion region, Heatmap heatmap,
+    public BufferedImage renderOverlay(BufferedImage image, ImageRegion region, Explanation heatmap,
                                        ColormapChoice colormap, double opacity) {
         return Explanations.overlay(image, region.toPixels(image.getWidth(), image.getHeight()), heatmap, colormap,
                 opacity);
     }
 
-    /** The opened model, opening it on first use; a model that failed to open keeps failing with its reason. */
-    private synchronized ModelRunner runner(String modelId) throws Exception {
-        ModelRunner runner = runners.get(modelId);
-        if (runner != null) {
-            return runner;
+    /**
+     * The opened model, opening it on first use; a model that failed to open keeps failing with its reason. A
+     * logits-only export is run through a derived copy with attention outputs, as {@code vitlens explain} does;
+     * when none can be added, the model still classifies and the explorer says why there is no attention map.
+     */
+    private synchronized ModelSession session(String modelId) throws Exception {
+        ModelSession session = sessions.get(modelId);
+        if (session != null) {
+            return session;
         }
         String failure = loadFailures.get(modelId);
         if (failure != null) {
@@ -251,19 +213,19 @@ public final class EngineBackend implements WorkbenchBackend {
         ModelCatalog.Entry entry = catalog().find(modelId).orElseThrow(() -> new IllegalArgumentException(
                 "unknown model \"" + modelId + "\""));
         try {
-            runner = ModelRunner.open(entry.require(), options);
+            session = engine.open(entry.require(), AnalysisEngine.AttentionOutputs.IF_POSSIBLE);
         } catch (Exception e) {
             loadFailures.put(modelId, String.format(Locale.ROOT, "cannot load model %s: %s", modelId,
                     WorkbenchViewModel.describe(e)));
             throw e;
         }
-        runners.put(modelId, runner);
-        return runner;
+        sessions.put(modelId, session);
+        return session;
     }
 
     @Override
     public synchronized void close() {
-        runners.values().forEach(ModelRunner::close);
-        runners.clear();
+        sessions.values().forEach(ModelSession::close);
+        sessions.clear();
     }
 }

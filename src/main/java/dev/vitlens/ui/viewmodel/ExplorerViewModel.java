@@ -2,6 +2,8 @@ package dev.vitlens.ui.viewmodel;
 
 import dev.vitlens.catalog.Family;
 import dev.vitlens.catalog.TokenLayout;
+import dev.vitlens.engine.method.ExplanationMethod;
+import dev.vitlens.engine.method.ExplanationMethods;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -23,9 +25,10 @@ import java.util.List;
  */
 public final class ExplorerViewModel {
 
-    private final ObservableList<ExplainMethod> methods =
-            FXCollections.observableArrayList(ExplainMethod.ROLLOUT, ExplainMethod.RAW_ATTENTION);
-    private final ObjectProperty<ExplainMethod> method = new SimpleObjectProperty<>(ExplainMethod.ROLLOUT);
+    private final ObservableList<ExplanationMethod> methods =
+            FXCollections.observableArrayList(ExplanationMethods.all());
+    private final ObjectProperty<ExplanationMethod> method =
+            new SimpleObjectProperty<>(ExplanationMethods.defaultMethod());
     private final IntegerProperty layer = new SimpleIntegerProperty(0);
     private final IntegerProperty layerCount = new SimpleIntegerProperty(1);
     private final ObservableList<HeadChoice> headChoices = FXCollections.observableArrayList(HeadChoice.MEAN);
@@ -77,7 +80,7 @@ public final class ExplorerViewModel {
     /** A snapshot of the current choices (FX thread). */
     public ExplainSettings settings() {
         // A combo box may briefly clear its value while its items are replaced: fall back to the defaults.
-        return new ExplainSettings(method.get() == null ? ExplainMethod.ROLLOUT : method.get(), layer.get(),
+        return new ExplainSettings(method.get() == null ? ExplanationMethods.defaultMethod() : method.get(), layer.get(),
                 head.get() == null ? HeadChoice.MEAN : head.get(), query.get() == null ? QueryChoice.AUTO : query.get(),
                 discardRatio.get());
     }
@@ -144,12 +147,12 @@ public final class ExplorerViewModel {
         return layout;
     }
 
-    /** The methods the backend can compute. */
-    public ObservableList<ExplainMethod> methods() {
+    /** The methods the backend can compute, from the registry. */
+    public ObservableList<ExplanationMethod> methods() {
         return methods;
     }
 
-    public ObjectProperty<ExplainMethod> methodProperty() {
+    public ObjectProperty<ExplanationMethod> methodProperty() {
         return method;
     }
 

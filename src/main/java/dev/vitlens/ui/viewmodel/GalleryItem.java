@@ -1,5 +1,7 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.engine.Prediction;
+
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -57,7 +59,7 @@ public final class GalleryItem {
     void classified(Image thumb, Prediction best) {
         thumbnail.set(thumb);
         top1 = best;
-        caption.set(best.label() + " " + Math.round(best.probability() * 100) + "%");
+        caption.set(best.label() + " " + Math.round((double) best.score() * 100) + "%");
         state.set(State.DONE);
     }
 

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitlens.output.JsonOutput;
 
+import dev.vitlens.engine.Analysis;
+import dev.vitlens.engine.Prediction;
+import dev.vitlens.engine.method.Explanation;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -13,7 +17,7 @@ final class ResultsExport {
     private ResultsExport() {
     }
 
-    static String json(DecodedImage image, ModelEntry model, Classification classification, Heatmap heatmap,
+    static String json(DecodedImage image, ModelEntry model, Analysis classification, Explanation heatmap,
                        List<GalleryItem> gallery) {
         ObjectNode root = JsonOutput.object();
         root.put("image", image.source() == null ? image.name() : image.source().toString());
@@ -37,15 +41,15 @@ final class ResultsExport {
         }
         ArrayNode predictions = root.putArray("predictions");
         for (Prediction p : classification.top()) {
-            predictions.addObject().put("label", p.label()).put("classIndex", p.classIndex())
-                    .put("probability", p.probability());
+            predictions.addObject().put("label", p.label()).put("classIndex", p.index())
+                    .put("probability", (double) p.score());
         }
         if (gallery != null && !gallery.isEmpty()) {
             ArrayNode files = root.putArray("gallery");
             for (GalleryItem item : gallery) {
                 ObjectNode entry = files.addObject().put("file", item.file().toString());
                 if (item.top1() != null) {
-                    entry.put("label", item.top1().label()).put("probability", item.top1().probability());
+                    entry.put("label", item.top1().label()).put("probability", (double) item.top1().score());
                 }
             }
         }
@@ -56,15 +60,15 @@ final class ResultsExport {
         }
     }
 
-    static String csv(DecodedImage image, Classification classification) {
+    static String csv(DecodedImage image, Analysis classification) {
         StringBuilder out = new StringBuilder("image,model,device,rank,label,class_index,probability\n");
         String name = image.source() == null ? image.name() : image.source().toString();
         int rank = 1;
         for (Prediction p : classification.top()) {
             out.append(cell(name)).append(',').append(cell(classification.modelId())).append(',')
                     .append(cell(classification.device())).append(',').append(rank++).append(',')
-                    .append(cell(p.label())).append(',').append(p.classIndex()).append(',')
-                    .append(String.format(Locale.ROOT, "%.6f", p.probability())).append('\n');
+                    .append(cell(p.label())).append(',').append(p.index()).append(',')
+                    .append(String.format(Locale.ROOT, "%.6f", (double) p.score())).append('\n');
         }
         return out.toString();
     }

@@ -1,10 +1,14 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.engine.Analysis;
+import dev.vitlens.engine.ImageRegion;
+import dev.vitlens.engine.method.ExplanationMethod;
+import dev.vitlens.engine.method.Explanation;
+
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,21 +33,21 @@ public interface WorkbenchBackend extends AutoCloseable {
      * Classifies an image; with {@code withAttentions} it also keeps what the explanations need (the gallery batch
      * skips them: copying every layer's attention maps costs time and memory it never uses).
      */
-    Classification classify(BufferedImage image, String modelId, int topK, boolean withAttentions) throws Exception;
+    Analysis classify(BufferedImage image, String modelId, int topK, boolean withAttentions) throws Exception;
 
-    /** The explanation methods this backend can compute (the explorer offers only these). */
-    Set<ExplainMethod> supportedMethods();
+    /** The explanation methods this backend can compute, in registry order (the explorer offers only these). */
+    List<ExplanationMethod> supportedMethods();
 
     /** Computes a patch-grid heatmap; {@code cancelled} lets long methods (occlusion) stop early. */
-    Heatmap explain(BufferedImage image, Classification classification, ExplainSettings settings,
-                    BooleanSupplier cancelled) throws Exception;
+    Explanation explain(BufferedImage image, Analysis classification, ExplainSettings settings,
+                        BooleanSupplier cancelled) throws Exception;
 
     /** Colours a heatmap as a translucent ARGB image of the given size (alpha from the map, for on-screen blending). */
-    BufferedImage renderHeatmap(Heatmap heatmap, ColormapChoice colormap, int width, int height);
+    BufferedImage renderHeatmap(Explanation heatmap, ColormapChoice colormap, int width, int height);
 
     /** The image with the heatmap blended over the region the model saw, at the given opacity, for export. */
-    BufferedImage renderOverlay(BufferedImage image, ImageRegion region, Heatmap heatmap, ColormapChoice colormap,
-                                double opacity);
+    BufferedImage renderOverlay(BufferedImage image, ImageRegion region, Explanation heatmap,
+                                ColormapChoice colormap, double opacity);
 
     @Override
     default void close() {

@@ -1,6 +1,14 @@
 package dev.vitlens.ui.viewmodel;
 
 import dev.vitlens.output.AtomicFiles;
+import dev.vitlens.engine.Analysis;
+import dev.vitlens.engine.ImageRegion;
+import dev.vitlens.engine.Prediction;
+import dev.vitlens.engine.method.ExplanationMethod;
+import dev.vitlens.engine.method.ExplanationMethods;
+import dev.vitlens.engine.method.Explanation;
+import dev.vitlens.engine.method.Need;
+
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
@@ -75,6 +83,7 @@ public final class WorkbenchViewModel {
     private final ReadOnlyStringWrapper device = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper deviceNote = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper heatmapDescription = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<Explanation> explanation = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("Starting\u2026");
 
@@ -96,10 +105,10 @@ public final class WorkbenchViewModel {
     private TaskHandle runningExplain;
     private TaskHandle runningBatch;
     private DecodedImage currentImage;
-    private Classification currentClassification;
-    private Heatmap currentHeatmap;
+    private Analysis currentClassification;
+    private Explanation currentHeatmap;
     private boolean adoptingModel;
-    private ExplainMethod lastMethod = ExplainMethod.ROLLOUT;
+    private ExplanationMethod lastMethod = ExplanationMethods.defaultMethod();
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -135,7 +144,8 @@ public final class WorkbenchViewModel {
      */
     public void start(List<Path> files) {
         status.set("Loading models\u2026");
-        record Catalogue(List<ModelEntry> models, String defaultId, List<Path> samples, Set<ExplainMethod> methods) {
+        record Catalogue(List<ModelEntry> models, String defaultId, List<Path> samples,
+                         List<ExplanationMethod> methods) {
         }
         interactive.execute(BackgroundTask.of("catalogue", context -> {
             List<ModelEntry> list = backend.listModels();
@@ -143,8 +153,7 @@ public final class WorkbenchViewModel {
             return new Catalogue(list, defaultId, files.isEmpty() ? backend.sampleImages(defaultId) : List.of(),
                     backend.supportedMethods());
         }).onSuccess(catalogue -> {
-            explorer.methods().setAll(java.util.Arrays.stream(ExplainMethod.values())
-                    .filter(catalogue.methods()::contains).toList());
+            explorer.methods().setAll(catalogue.methods());
             adoptingModel = true;
             try {
                 models.setAll(catalogue.models());
@@ -303,7 +312,7 @@ public final class WorkbenchViewModel {
         return model;
     }
 
-    private void analyse(String what, BackgroundTask.Work<Analysis> work, String failureTitle) {
+    private void analyse(String what, BackgroundTask.Work<ScreenResult> work, String failureTitle) {
         long requested = ++generation;
         explainGeneration++;
         cancel(runningAnalysis);
@@ -326,12 +335,12 @@ public final class WorkbenchViewModel {
         }));
     }
 
-    private Analysis analyse(DecodedImage decoded, ModelEntry model, ExplainSettings wanted, boolean followLast,
+    private ScreenResult analyse(DecodedImage decoded, ModelEntry model, ExplainSettings wanted, boolean followLast,
                              ColormapChoice colors, TaskContext context) throws Exception {
-        Classification classification = backend.classify(decoded.image(), model.id(), TOP_K, true);
+        Analysis classification = backend.classify(decoded.image(), model.id(), TOP_K, true);
         context.throwIfCancelled();
         ExplainSettings used = ExplorerViewModel.fit(wanted, followLast, classification.layout(), model.family());
-        Heatmap heatmap = null;
+        Explanation heatmap = null;
         Image heatmapFx = null;
         if (canExplain(classification, used)) {
             heatmap = backend.explain(decoded.image(), classification, used, context::isCancelled);
@@ -339,23 +348,27 @@ public final class WorkbenchViewModel {
             heatmapFx = renderHeatmap(heatmap, colors, decoded.image());
         }
         Image fx = SwingFXUtils.toFXImage(decoded.image(), null);
-        return new Analysis(decoded, fx, model, classification, heatmap, heatmapFx, used);
+        return new ScreenResult(decoded, fx, model, classification, heatmap, heatmapFx, used);
     }
 
-    private static boolean canExplain(Classification classification, ExplainSettings settings) {
-        return classification.layout() != null
-                && (classification.hasAttentions() || settings.method() == ExplainMethod.OCCLUSION);
+    /** Whether the analysis carries what the method declares it needs. */
+    private static boolean canExplain(Analysis analysis, ExplainSettings settings) {
+        ExplanationMethod method = settings.method();
+        return analysis.layout() != null
+                && (!method.needs(Need.ATTENTIONS) || analysis.hasAttentions())
+                && (!method.needs(Need.SCORER) || !analysis.top().isEmpty());
     }
 
-    private void publish(Analysis result) {
+    private void publish(ScreenResult result) {
         currentImage = result.decoded();
         currentClassification = result.classification();
         currentHeatmap = result.heatmap();
+        explanation.set(result.heatmap());
         image.set(result.image());
         imageName.set(result.decoded().name());
         heatmapImage.set(result.heatmapImage());
         heatmapDescription.set(result.heatmap() == null
-                ? (result.classification().hasAttentions() ? "" : "this model exports no attentions")
+                ? (result.classification().hasAttentions() ? "" : noAttentions(result.classification()))
                 : result.heatmap().description());
         modelRegion.set(result.classification().region());
         if (result.classification().layout() != null) {
@@ -368,7 +381,7 @@ public final class WorkbenchViewModel {
         explorer.adopt(result.classification().layout(), result.model().family(), result.settings(),
                 result.classification().hasAttentions());
         predictions.setAll(result.classification().top());
-        Classification c = result.classification();
+        Analysis c = result.classification();
         timings.set(String.format(Locale.ROOT, "decode %.1f ms \u00b7 preprocess %.1f ms \u00b7 inference %.1f ms%s",
                 result.decoded().decodeMillis(), c.preprocessMillis(), c.inferenceMillis(),
                 result.heatmap() == null ? "" : String.format(Locale.ROOT, " \u00b7 explain %.1f ms",
@@ -378,12 +391,17 @@ public final class WorkbenchViewModel {
         status.set(result.decoded().name() + " \u2014 " + result.model().displayName());
     }
 
+    private static String noAttentions(Analysis analysis) {
+        String reason = analysis.noAttentionsReason();
+        return "this model exports no attentions" + (reason.isEmpty() ? "" : " (" + reason + ")");
+    }
+
     // ---- explanations -----------------------------------------------------------------------------------------
 
     /** Recomputes the heatmap for the shown classification with the explorer's current settings. */
     public void reexplain() {
         followMethodWithColormap();
-        Classification classification = currentClassification;
+        Analysis classification = currentClassification;
         DecodedImage decoded = currentImage;
         if (classification == null || decoded == null) {
             return;
@@ -399,15 +417,16 @@ public final class WorkbenchViewModel {
         long forResult = generation;
         cancel(runningExplain);
         busy.set(true);
-        record Explained(Heatmap heatmap, Image image) {
+        record Explained(Explanation heatmap, Image image) {
         }
         runningExplain = interactive.execute(BackgroundTask.of("explain", context -> {
-            Heatmap heatmap = backend.explain(decoded.image(), classification, used, context::isCancelled);
+            Explanation heatmap = backend.explain(decoded.image(), classification, used, context::isCancelled);
             context.throwIfCancelled();
             return new Explained(heatmap, renderHeatmap(heatmap, colors, decoded.image()));
         }).onSuccess(result -> {
             if (requested == explainGeneration && forResult == generation) {
                 currentHeatmap = result.heatmap();
+                explanation.set(result.heatmap());
                 heatmapImage.set(result.image());
                 heatmapDescription.set(result.heatmap().description());
                 replaceExplainTiming(result.heatmap().millis());
@@ -423,15 +442,15 @@ public final class WorkbenchViewModel {
         }));
     }
 
-    /** Occlusion drops are signed: switch to the diverging colormap for it, and back when leaving it. */
+    /** Signed maps (occlusion drops): switch to the diverging colormap for them, and back when leaving them. */
     private void followMethodWithColormap() {
-        ExplainMethod method = explorer.methodProperty().get();
-        if (method == lastMethod) {
+        ExplanationMethod method = explorer.methodProperty().get();
+        if (method == null || method == lastMethod) {
             return;
         }
-        if (method == ExplainMethod.OCCLUSION && colormap.get() != ColormapChoice.DIVERGING) {
+        if (method.signed() && colormap.get() != ColormapChoice.DIVERGING) {
             colormap.set(ColormapChoice.DIVERGING);
-        } else if (lastMethod == ExplainMethod.OCCLUSION && colormap.get() == ColormapChoice.DIVERGING) {
+        } else if (!method.signed() && lastMethod.signed() && colormap.get() == ColormapChoice.DIVERGING) {
             colormap.set(ColormapChoice.VIRIDIS);
         }
         lastMethod = method;
@@ -446,7 +465,7 @@ public final class WorkbenchViewModel {
 
     /** Only the colours changed: re-render the existing map. */
     private void rerender() {
-        Heatmap heatmap = currentHeatmap;
+        Explanation heatmap = currentHeatmap;
         DecodedImage decoded = currentImage;
         if (heatmap == null || decoded == null) {
             return;
@@ -463,7 +482,7 @@ public final class WorkbenchViewModel {
     }
 
     /** Renders the heatmap large enough to look smooth over small inputs, small enough to stay cheap. */
-    private Image renderHeatmap(Heatmap heatmap, ColormapChoice colors, BufferedImage source) {
+    private Image renderHeatmap(Explanation heatmap, ColormapChoice colors, BufferedImage source) {
         int w = source.getWidth();
         int h = source.getHeight();
         double longSide = Math.max(w, h);
@@ -515,7 +534,7 @@ public final class WorkbenchViewModel {
                 try {
                     DecodedImage decoded = backend.decode(item.file());
                     thumb = thumbnail(decoded.image());
-                    Classification c = backend.classify(decoded.image(), model.id(), 1, false);
+                    Analysis c = backend.classify(decoded.image(), model.id(), 1, false);
                     Image finalThumb = thumb;
                     context.publish(() -> item.classified(finalThumb, c.top().get(0)));
                 } catch (Exception e) {
@@ -629,7 +648,7 @@ public final class WorkbenchViewModel {
                 currentClassification, currentHeatmap, List.copyOf(gallery)));
     }
 
-    private ModelEntry selectedModelFor(Classification classification) {
+    private ModelEntry selectedModelFor(Analysis classification) {
         return models.stream().filter(m -> m.id().equals(classification.modelId())).findFirst().orElse(null);
     }
 
@@ -655,7 +674,7 @@ public final class WorkbenchViewModel {
             return;
         }
         BufferedImage source = currentImage.image();
-        Heatmap heatmap = heatmapVisible.get() ? currentHeatmap : null;
+        Explanation heatmap = heatmapVisible.get() ? currentHeatmap : null;
         ImageRegion region = currentClassification.region();
         ColormapChoice colors = colormap.get();
         double opacity = heatmapOpacity.get();
@@ -786,6 +805,11 @@ public final class WorkbenchViewModel {
 
     public ReadOnlyStringProperty deviceNoteProperty() {
         return deviceNote.getReadOnlyProperty();
+    }
+
+    /** The explanation shown (values per patch, method, settings), or null when there is none. */
+    public ReadOnlyObjectProperty<Explanation> explanationProperty() {
+        return explanation.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty heatmapDescriptionProperty() {

@@ -1,4 +1,4 @@
-package dev.vitlens.ui.viewmodel;
+package dev.vitlens.engine;
 
 import org.junit.jupiter.api.Test;
 

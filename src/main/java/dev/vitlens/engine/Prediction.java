@@ -1,4 +1,4 @@
-package dev.vitlens.inference;
+package dev.vitlens.engine;
 
 /**
  * One class of a top-k list.

@@ -1,4 +1,6 @@
-package dev.vitlens.ui.viewmodel;
+package dev.vitlens.engine;
+
+import dev.vitlens.catalog.PreprocessorConfig;
 
 /**
  * The part of the image the model saw, as fractions of the image size (a centre crop sees less than the whole).
@@ -22,6 +24,19 @@ public record ImageRegion(double x, double y, double width, double height) {
         int left = Math.floorDiv(resizedW - cropW, 2);
         return new ImageRegion((double) left / resizedW, (double) top / resizedH, (double) cropW / resizedW,
                 (double) cropH / resizedH);
+    }
+
+    /** The region a model with this preprocessing sees of an {@code imageHeight x imageWidth} image. */
+    public static ImageRegion seenBy(PreprocessorConfig config, int imageHeight, int imageWidth) {
+        int[] resized = config.resizedSize(imageHeight, imageWidth);
+        return ofCenterCrop(resized[0], resized[1], config.cropSize());
+    }
+
+    /** True when the centre crop is larger than the resized image on some side, so preprocessing pads it. */
+    public static boolean cropPads(PreprocessorConfig config, int imageHeight, int imageWidth) {
+        int[] resized = config.resizedSize(imageHeight, imageWidth);
+        int[] crop = config.cropSize();
+        return crop != null && (crop[0] > resized[0] || crop[1] > resized[1]);
     }
 
     /** In pixels of an image of the given size. */

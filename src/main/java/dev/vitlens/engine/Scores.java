@@ -1,4 +1,4 @@
-package dev.vitlens.inference;
+package dev.vitlens.engine;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.vitlens.inference;
+package dev.vitlens.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
