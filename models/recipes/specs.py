@@ -4,7 +4,7 @@ from data import FASHION_LABELS, MASK_LABELS, FASHION_MEAN, FASHION_STD, IMAGENE
 
 SPECS = {
     "fashion-teacher": dict(kind="teacher", dataset="fashion", epochs=5, lr=3e-3, wd=5e-4, batch=128),
-    "mask-teacher": dict(kind="teacher", dataset="mask", epochs=10, lr=2e-3, wd=5e-4, batch=64),
+    "mask-teacher": dict(kind="teacher", dataset="mask", epochs=15, lr=2e-3, wd=5e-4, batch=64),
     "beit-fashion": dict(
         kind="student", dataset="fashion", teacher="fashion-teacher", distill="soft",
         config=VitConfig(model_type="beit", image_size=28, patch_size=4, hidden_size=64, num_hidden_layers=6,
@@ -13,7 +13,7 @@ SPECS = {
                          layer_scale_init_value=0.1, use_mean_pooling=True),
         labels=FASHION_LABELS, mean=[FASHION_MEAN] * 3, std=[FASHION_STD] * 3, resample=2,
         epochs=6, lr=2e-3, wd=0.05, batch=128, label_smoothing=0.1, kd_alpha=0.5, kd_temp=2.0,
-        display="BEiT Fashion-MNIST (tiny)", target=0.93, floor=0.91,
+        display="BEiT Fashion-MNIST (tiny)", target=0.93, floor=0.91, planned_history=[(1, 6, 6)],
         description="Tiny BEiT (relative position bias, layer scale, mean pooling) trained on Fashion-MNIST 28x28 with soft distillation from a CNN teacher.",
     ),
     "vit-fashion": dict(
@@ -21,8 +21,8 @@ SPECS = {
         config=VitConfig(model_type="vit", image_size=28, patch_size=4, hidden_size=64, num_hidden_layers=6,
                          num_attention_heads=4, intermediate_size=128, num_labels=10),
         labels=FASHION_LABELS, mean=[FASHION_MEAN] * 3, std=[FASHION_STD] * 3, resample=2,
-        epochs=25, lr=2e-3, wd=0.05, batch=128, label_smoothing=0.1, kd_alpha=0.5, kd_temp=2.0,
-        display="ViT Fashion-MNIST (tiny)", target=0.92, floor=0.90,
+        epochs=20, lr=2e-3, wd=0.05, batch=128, label_smoothing=0.1, kd_alpha=0.5, kd_temp=2.0,
+        display="ViT Fashion-MNIST (tiny)", target=0.92, floor=0.91,
         description="Tiny ViT ([CLS] + absolute position embeddings) trained on Fashion-MNIST 28x28 with soft distillation from a CNN teacher.",
     ),
     "deit-mask": dict(
@@ -30,8 +30,8 @@ SPECS = {
         config=VitConfig(model_type="deit", image_size=64, patch_size=8, hidden_size=64, num_hidden_layers=6,
                          num_attention_heads=4, intermediate_size=128, num_labels=2),
         labels=MASK_LABELS, mean=IMAGENET_MEAN, std=IMAGENET_STD, resample=3,
-        epochs=120, lr=1e-3, wd=0.05, batch=64, label_smoothing=0.1, teacher_views=24,
-        display="DeiT face mask (tiny)", target=0.99, floor=0.98,
+        epochs=24, lr=1e-3, wd=0.05, batch=64, label_smoothing=0.1,
+        display="DeiT face mask (tiny)", target=0.99, floor=0.98, planned_history=[(1, 24, 24), (25, 60, 60)],
         description="Tiny distilled DeiT ([CLS] + [DIST] tokens) classifying face crops as with_mask / without_mask, hard-label distillation from a CNN teacher.",
     ),
 }
