@@ -9,7 +9,11 @@ import java.util.stream.Stream;
 import org.opencv.core.Mat;
 import org.opencv.imgcodecs.Imgcodecs;
 
-/** Cycles through the images of a folder (sorted by name) as a virtual camera at a fixed rate. Unreadable files are skipped. */
+/**
+ * Plays the images of a folder (sorted by name) at a fixed rate or as fast as they are processed. Unreadable files are
+ * skipped. A folder is not a camera: it is not {@linkplain #isLive() live}, so the pipeline processes every image
+ * exactly once (per loop) instead of dropping the ones it could not keep up with.
+ */
 public final class ImageFolderSource implements FrameSource {
 
     private static final List<String> EXTENSIONS = List.of(".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff");
@@ -104,6 +108,11 @@ public final class ImageFolderSource implements FrameSource {
             }
         }
         return new Frame(index, System.nanoTime(), m);
+    }
+
+    @Override
+    public boolean isLive() {
+        return false;
     }
 
     @Override
