@@ -34,7 +34,7 @@ public record LiveOptions(FaceFinder.Config detector, double cropMargin, boolean
     }
 
     public static LiveOptions defaults() {
-        return new LiveOptions(BlazeFaceDetector.Settings.defaults(), 0.2, true, 0.7, 0.5f, 8, true, false);
+        return new LiveOptions(BlazeFaceDetector.Settings.defaults(), 0.1, true, 0.7, 0.5f, 8, true, false);
     }
 
     public LiveOptions withDetector(FaceFinder.Config d) {
