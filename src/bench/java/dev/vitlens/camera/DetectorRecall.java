@@ -70,6 +70,17 @@ public final class DetectorRecall {
         return m;
     }
 
+    /** BlazeFace rows (--detector blazeface): the operating point and its neighbours on the threshold curve. */
+    public static Map<String, FaceFinder.Config> blazeFaceConfigs() {
+        BlazeFaceDetector.Settings op = BlazeFaceDetector.Settings.defaults();
+        Map<String, FaceFinder.Config> m = new LinkedHashMap<>();
+        m.put("blazeface operating point (0.65, rescue fill 0.6)", op);
+        m.put("blazeface 0.5, no rescue", op.withMinScore(0.5f).withRescueFill(0));
+        m.put("blazeface 0.65, no rescue", op.withRescueFill(0));
+        m.put("blazeface 0.7, rescue fill 0.6", op.withMinScore(0.7f));
+        return m;
+    }
+
     /** Recall of one configuration on one folder. */
     public record Result(int images, int withFace, int withSeveral, double medianMs) {
         public double recall() {
@@ -81,13 +92,13 @@ public final class DetectorRecall {
         }
     }
 
-    public static Result measure(FaceDetector detector, List<Mat> images) {
+    public static Result measure(FaceFinder detector, List<Mat> images) {
         int withFace = 0;
         int several = 0;
         double[] ms = new double[images.size()];
         for (int i = 0; i < images.size(); i++) {
             long t = System.nanoTime();
-            int n = detector.detect(images.get(i)).size();
+            int n = detector.find(images.get(i)).size();
             ms[i] = (System.nanoTime() - t) / 1e6;
             if (n >= 1) {
                 withFace++;
@@ -138,14 +149,17 @@ public final class DetectorRecall {
         Path data = Path.of("../shared/data/face-mask");
         int sample = 1;
         List<String> wanted = null;
+        boolean blazeFace = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
                 case "--sample" -> sample = Integer.parseInt(args[++i]);
                 case "--configs" -> wanted = Arrays.stream(args[++i].split(",")).map(String::trim).toList();
+                case "--detector" -> blazeFace = args[++i].equals("blazeface");
                 default -> {
                     System.err.println("Unknown argument " + args[i]
-                            + "; usage: DetectorRecall [--data DIR] [--sample K] [--configs name,...]");
+                            + "; usage: DetectorRecall [--data DIR] [--sample K] [--configs name,...]"
+                            + " [--detector cascade|blazeface]");
                     System.exit(2);
                 }
             }
@@ -166,16 +180,16 @@ public final class DetectorRecall {
         System.out.println("| config | with_mask recall | without_mask recall | images with >=2 boxes | median ms/image"
                 + " | median ms per 640x480 frame |");
         System.out.println("|---|---|---|---|---|---|");
-        Map<String, FaceDetector.Settings> all = configs();
+        Map<String, FaceFinder.Config> all = new LinkedHashMap<>(blazeFace ? blazeFaceConfigs() : configs());
         List<String> names = wanted != null ? wanted : new ArrayList<>(all.keySet());
         for (String name : names) {
-            FaceDetector.Settings s = all.get(name);
+            FaceFinder.Config s = all.get(name);
             if (s == null) {
                 System.err.println("Unknown config '" + name + "'; known: " + all.keySet());
                 System.exit(2);
             }
-            try (FaceDetector d = new FaceDetector(s)) {
-                d.detect(withImages.get(0)); // warm-up: first call allocates the cascade's scratch buffers
+            try (FaceFinder d = FaceFinder.open(s, System.err::println)) {
+                d.find(withImages.get(0)); // warm-up: first call allocates the detector's scratch buffers
                 Result a = measure(d, withImages);
                 Result b = measure(d, withoutImages);
                 double ms = (a.medianMs() * a.images() + b.medianMs() * b.images()) / (a.images() + b.images());

@@ -61,12 +61,14 @@ public final class LiveBenchmark {
         String model = null;
         Device device = Device.CPU;
         FaceDetector.Settings detector = FaceDetector.Settings.live();
+        boolean blazeFace = true; // the live default; the cascade options below apply with --detector cascade
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--image" -> image = Path.of(args[++i]);
                 case "--frames" -> frames = Integer.parseInt(args[++i]);
                 case "--fps" -> fps = Double.parseDouble(args[++i]);
                 case "--model" -> model = args[++i];
+                case "--detector" -> blazeFace = args[++i].equals("blazeface");
                 case "--device" -> device = Device.parse(args[++i]);
                 case "--cascades" -> detector = detector.withCascades(
                         Arrays.stream(args[++i].split(",")).map(Cascade::fromId).toList());
@@ -81,14 +83,16 @@ public final class LiveBenchmark {
                 }
                 default -> {
                     System.err.println("unknown argument " + args[i] + "\nusage: LiveBenchmark [--image FILE]"
-                            + " [--frames N] [--fps F] [--model ID|DIR] [--device cpu|auto|cuda]"
+                            + " [--frames N] [--fps F] [--model ID|DIR] [--device cpu|auto|cuda] [--detector blazeface|cascade]"
                             + " [--cascades lbp,haar_eye] [--pad F] [--min-face F] [--min-neighbors N]"
                             + " [--detect-width W] [--eye-width W] [--cv-threads N]");
                     System.exit(2);
                 }
             }
         }
-        LiveOptions options = LiveOptions.defaults().withDetector(detector);
+        LiveOptions options = LiveOptions.defaults().withDetector(blazeFace ? BlazeFaceDetector.Settings.defaults()
+                : detector);
+        System.out.println("detector: " + options.detector().describe());
         if (model == null) {
             if (run(image, frames, fps, null, options) == null) {
                 System.exit(1);

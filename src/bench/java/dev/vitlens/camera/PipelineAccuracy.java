@@ -49,14 +49,17 @@ public final class PipelineAccuracy {
         String model = "deit-mask";
         Path data = Path.of("../shared/data/face-mask");
         Path split = Path.of("models/deit-mask/split.json");
+        String detectors = "all";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> model = args[++i];
                 case "--data" -> data = Path.of(args[++i]);
                 case "--split" -> split = Path.of(args[++i]);
+                case "--detector" -> detectors = args[++i];
                 default -> {
                     System.err.println("unknown argument " + args[i]
-                            + "\nusage: PipelineAccuracy [--model ID|DIR] [--data DIR] [--split FILE]");
+                            + "\nusage: PipelineAccuracy [--model ID|DIR] [--data DIR] [--split FILE]"
+                            + " [--detector all|blazeface|cascade]");
                     System.exit(2);
                 }
             }
@@ -71,12 +74,20 @@ public final class PipelineAccuracy {
         OpenCvNatives.ensureLoaded();
         ModelInfo info = ModelCatalog.standard().resolve(model).require();
         Map<String, LiveOptions> modes = new LinkedHashMap<>();
-        modes.put("pipeline, live detector (crop margin 0.2)", LiveOptions.defaults().withRender(false));
-        modes.put("pipeline, thorough detector", LiveOptions.defaults().withRender(false)
-                .withDetector(FaceDetector.Settings.thorough()));
-        for (double margin : new double[] {0.0, 0.1, 0.3, 0.4}) {
-            modes.put("pipeline, live detector, crop margin " + margin, LiveOptions.defaults().withRender(false)
-                    .withCropMargin(margin));
+        if (!detectors.equals("blazeface")) {
+            LiveOptions cascades = LiveOptions.defaults().withRender(false).withDetector(FaceDetector.Settings.live());
+            modes.put("pipeline, live detector (crop margin 0.2)", cascades.withCropMargin(0.2));
+            modes.put("pipeline, thorough detector", cascades.withCropMargin(0.2)
+                    .withDetector(FaceDetector.Settings.thorough()));
+            for (double margin : new double[] {0.0, 0.1, 0.3, 0.4}) {
+                modes.put("pipeline, live detector, crop margin " + margin, cascades.withCropMargin(margin));
+            }
+        }
+        if (!detectors.equals("cascade")) {
+            for (double margin : new double[] {0.0, 0.1, 0.2, 0.3, 0.4}) {
+                modes.put("pipeline, BlazeFace, crop margin " + margin, LiveOptions.defaults().withRender(false)
+                        .withCropMargin(margin));
+            }
         }
         try (ModelFaceClassifier classifier = ModelFaceClassifier.open(info, RunnerOptions.on(Device.CPU))) {
             System.out.printf(Locale.ROOT, "model %s, %d validation images from %s%n%n", info.id(), files.size(), split);

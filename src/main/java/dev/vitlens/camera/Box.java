@@ -34,6 +34,23 @@ public record Box(int x, int y, int width, int height) {
         return new Box(x - dx, y - dy, width + 2 * dx, height + 2 * dy).clamp(frameWidth, frameHeight);
     }
 
+    /**
+     * The square crop a face classifier sees: side = the box's longer side grown by {@code margin} on each side,
+     * centred on the box and shifted (not shrunk) to lie inside the frame; clamped only when it is larger than the
+     * frame, so a face at the border still gets a square crop whenever the frame allows one.
+     */
+    public Box squareAround(double margin, int frameWidth, int frameHeight) {
+        int side = (int) Math.round(Math.max(width, height) * (1 + 2 * margin));
+        side = Math.max(1, side);
+        double cx = x + width / 2.0;
+        double cy = y + height / 2.0;
+        int x0 = (int) Math.round(cx - side / 2.0);
+        int y0 = (int) Math.round(cy - side / 2.0);
+        x0 = side >= frameWidth ? (frameWidth - side) / 2 : Math.max(0, Math.min(x0, frameWidth - side));
+        y0 = side >= frameHeight ? (frameHeight - side) / 2 : Math.max(0, Math.min(y0, frameHeight - side));
+        return new Box(x0, y0, side, side).clamp(frameWidth, frameHeight);
+    }
+
     public Box clamp(int frameWidth, int frameHeight) {
         int x0 = Math.max(0, Math.min(x, frameWidth));
         int y0 = Math.max(0, Math.min(y, frameHeight));

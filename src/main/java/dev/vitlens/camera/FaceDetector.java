@@ -17,7 +17,7 @@ import org.opencv.objdetect.CascadeClassifier;
  * boxes are scaled back to frame pixels. With several cascades the boxes are merged (union, then suppression of
  * overlapping boxes). Not thread-safe: OpenCV cascades keep per-call scratch state, so use one detector per thread.
  */
-public final class FaceDetector implements AutoCloseable {
+public final class FaceDetector implements FaceFinder {
 
     /**
      * @param cascades        cascades to run; their boxes are merged
@@ -35,7 +35,7 @@ public final class FaceDetector implements AutoCloseable {
      */
     public record Settings(List<Cascade> cascades, double scaleFactor, int minNeighbors, double minFaceFraction,
                            int detectWidth, int minDetectSide, boolean equalize, double overlapIou, double padFraction,
-                           int eyeDetectWidth) {
+                           int eyeDetectWidth) implements FaceFinder.Config {
 
         public Settings {
             cascades = List.copyOf(cascades);
@@ -98,6 +98,7 @@ public final class FaceDetector implements AutoCloseable {
                     overlapIou, padFraction, ew);
         }
 
+        @Override
         public String describe() {
             return "cascades=" + cascades.stream().map(Cascade::id).toList() + " scaleFactor=" + scaleFactor
                     + " minNeighbors=" + minNeighbors + " minFace=" + minFaceFraction + " detectWidth=" + detectWidth
@@ -130,6 +131,17 @@ public final class FaceDetector implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The cascades give boxes only: no score, no keypoints. */
+    @Override
+    public List<DetectedFace> find(Mat frame) {
+        return detect(frame).stream().map(DetectedFace::boxOnly).toList();
+    }
+
+    @Override
+    public String describe() {
+        return "OpenCV cascades (" + settings.describe() + ")";
     }
 
     /** Faces in a BGR (or grayscale) frame, largest first, in frame pixels. */

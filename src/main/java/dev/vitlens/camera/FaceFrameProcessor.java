@@ -12,14 +12,17 @@ import org.opencv.core.Mat;
 import org.opencv.core.Rect;
 
 /**
- * The per-frame work of the live pipeline, on the caller's thread: detect faces, crop them with a margin, classify
- * all crops in one call, optionally explain and draw. Not thread-safe (it owns the detector and the render buffers).
+ * The per-frame work of the live pipeline, on the caller's thread: detect faces, crop a square with a margin around
+ * each, classify all crops in one call, optionally explain and draw. Not thread-safe (it owns the detector and the
+ * render buffers).
  */
 public final class FaceFrameProcessor implements AutoCloseable {
 
     private static final long FPS_WINDOW_NANOS = 1_000_000_000L;
 
-    private final FaceDetector detector;
+    private final FaceFinder detector;
+    /** Why the configured detector could not be used (the cascades stand in), else {@code null}. */
+    private final String detectorNotice;
     private final FaceClassifier classifier;
     private final FaceHeatmapProvider heatmaps;
     private final LiveOptions options;
@@ -34,10 +37,22 @@ public final class FaceFrameProcessor implements AutoCloseable {
      * @param heatmaps   optional per-face explanation, {@code null} for none
      */
     public FaceFrameProcessor(FaceClassifier classifier, FaceHeatmapProvider heatmaps, LiveOptions options) {
-        this.detector = new FaceDetector(options.detector());
+        String[] notice = {null};
+        this.detector = FaceFinder.open(options.detector(), n -> notice[0] = n);
+        this.detectorNotice = notice[0];
         this.classifier = classifier;
         this.heatmaps = heatmaps;
         this.options = options;
+    }
+
+    /** Why the configured detector was replaced by the cascades (e.g. its model file is corrupt), else {@code null}. */
+    public String detectorNotice() {
+        return detectorNotice;
+    }
+
+    /** The detector in use, for logs. */
+    public String detectorDescription() {
+        return detector.describe();
     }
 
     /** The renderer that holds the most recently drawn frame, or {@code null} when rendering is off. */
@@ -55,21 +70,28 @@ public final class FaceFrameProcessor implements AutoCloseable {
         int w = bgr.cols();
         int h = bgr.rows();
         long t0 = System.nanoTime();
-        List<Box> boxes = detector.detect(bgr);
-        if (boxes.size() > options.maxFaces()) {
-            boxes = boxes.subList(0, options.maxFaces());
+        String detectorError = null;
+        List<DetectedFace> found;
+        try {
+            found = detector.find(bgr);
+        } catch (RuntimeException e) {
+            found = List.of(); // the centre crop below still gets classified
+            detectorError = "Detector failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        if (found.size() > options.maxFaces()) {
+            found = found.subList(0, options.maxFaces());
         }
         boolean fallback = false;
         // The centre crop is only worth anything with a model to classify it.
-        if (boxes.isEmpty() && options.fallbackCenterCrop() && classifier != null) {
-            boxes = List.of(Box.centerSquare(w, h, options.fallbackFraction()));
+        if (found.isEmpty() && options.fallbackCenterCrop() && classifier != null) {
+            found = List.of(DetectedFace.boxOnly(Box.centerSquare(w, h, options.fallbackFraction())));
             fallback = true;
         }
         long t1 = System.nanoTime();
-        List<BufferedImage> crops = new ArrayList<>(boxes.size());
-        for (Box b : boxes) {
-            // The fallback crop is already generous; faces get context (chin, forehead) like the training crops.
-            crops.add(toImage(bgr, fallback ? b : b.expand(options.cropMargin(), w, h)));
+        List<BufferedImage> crops = new ArrayList<>(found.size());
+        for (DetectedFace f : found) {
+            // The fallback crop is already generous; faces get a square with context, like the training crops.
+            crops.add(toImage(bgr, fallback ? f.box() : faceCrop(f.box(), options.cropMargin(), w, h)));
         }
         String error = null;
         Object prepared = null;
@@ -103,20 +125,25 @@ public final class FaceFrameProcessor implements AutoCloseable {
                 error = "Heatmap failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
         }
+        if (error == null) {
+            error = detectorError;
+        }
         long t3 = System.nanoTime();
-        List<FaceResult> faces = new ArrayList<>(boxes.size());
-        for (int i = 0; i < boxes.size(); i++) {
+        List<FaceResult> faces = new ArrayList<>(found.size());
+        for (int i = 0; i < found.size(); i++) {
             FaceLabel l = labels == null ? null : labels.get(i);
             float score = l == null ? Float.NaN : l.score();
             HeatGrid hm = maps != null && i < maps.size() ? maps.get(i) : null;
-            faces.add(new FaceResult(boxes.get(i), l == null ? null : l.label(), score, fallback,
-                    l != null && score >= options.threshold(), hm));
+            DetectedFace d = found.get(i);
+            faces.add(new FaceResult(d.box(), l == null ? null : l.label(), score, fallback,
+                    l != null && score >= options.threshold(), hm, d.score(), d.keypoints()));
         }
         double fps = updateFps(System.nanoTime());
         if (options.render()) {
             LiveFrameRenderer r = renderer(w, h);
             r.render(bgr, faces, error != null ? error
-                    : String.format(Locale.ROOT, "%.1f fps  %d face%s", fps, faces.size(), faces.size() == 1 ? "" : "s"));
+                    : String.format(Locale.ROOT, "%.1f fps  %d face%s%s", fps, faces.size(), faces.size() == 1 ? "" : "s",
+                    detectorNotice == null ? "" : "  (BlazeFace unavailable: cascades)"));
             lastRendered = r;
         }
         long t4 = System.nanoTime();
@@ -154,6 +181,11 @@ public final class FaceFrameProcessor implements AutoCloseable {
             return 0;
         }
         return (finishTimes.size() - 1) * 1e9 / (now - finishTimes.peekFirst());
+    }
+
+    /** The classifier's crop of a face: a square around the box with {@code margin} per side, kept inside the frame. */
+    static Box faceCrop(Box face, double margin, int frameWidth, int frameHeight) {
+        return face.squareAround(margin, frameWidth, frameHeight);
     }
 
     /** Copies a region of a BGR frame into an RGB BufferedImage (TYPE_3BYTE_BGR stores BGR bytes, so one bulk copy). */

@@ -18,6 +18,15 @@ public interface FrameSource extends AutoCloseable {
 
     boolean isOpen();
 
+    /**
+     * A live source (a camera, a clip played as a virtual camera) delivers at its own pace whether or not the frames
+     * are taken, so the pipeline keeps only the newest and drops stale ones. A source that is not live (a folder of
+     * images) waits for the pipeline instead, so every frame is processed exactly once.
+     */
+    default boolean isLive() {
+        return true;
+    }
+
     /** Human-readable description, e.g. {@code camera 0 (640x480 requested)}. */
     String describe();
 

@@ -11,9 +11,10 @@ import org.opencv.core.Mat;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
- * Cycles through the images of a folder (sorted by name) as a virtual camera at a fixed rate. Files are picked by
- * {@link ImageFormats} like everywhere else; OpenCV decodes them, and what it cannot read (GIF in OpenCV 4.9,
- * broken files) is skipped.
+ * Plays the images of a folder (sorted by name) at a fixed rate or as fast as they are processed. Files are picked by
+ * {@link ImageFormats} like everywhere else; OpenCV decodes them, and what it cannot read (GIF in OpenCV 4.9, broken
+ * files) is skipped. A folder is not a camera: it is not {@linkplain #isLive() live}, so the pipeline processes every
+ * image exactly once (per loop) instead of dropping the ones it could not keep up with.
  */
 public final class ImageFolderSource implements FrameSource {
 
@@ -108,6 +109,11 @@ public final class ImageFolderSource implements FrameSource {
             }
         }
         return new Frame(index, System.nanoTime(), m);
+    }
+
+    @Override
+    public boolean isLive() {
+        return false;
     }
 
     @Override

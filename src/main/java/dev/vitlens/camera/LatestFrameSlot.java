@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Single-slot handoff between the capture thread and the processing thread: the newest frame replaces an unprocessed
- * one (which is closed and counted as dropped), so a slow consumer never works through a backlog.
+ * Single-slot handoff between the capture thread and the processing thread. For a live source {@link #publish} lets
+ * the newest frame replace an unprocessed one (which is closed and counted as dropped), so a slow consumer never works
+ * through a backlog; for a source that is not live {@link #handOver} waits until the slot is free, so nothing drops.
  */
 public final class LatestFrameSlot {
 
@@ -26,12 +27,33 @@ public final class LatestFrameSlot {
         }
     }
 
+    /**
+     * Offers a frame and waits until the slot is free first, so no frame is ever replaced (for sources that are not
+     * live). Interrupting the waiting thread ends the wait; the frame is then closed.
+     */
+    public void handOver(Frame frame) throws InterruptedException {
+        synchronized (signal) {
+            while (slot.get() != null) {
+                try {
+                    signal.wait();
+                } catch (InterruptedException e) {
+                    frame.close();
+                    throw e;
+                }
+            }
+        }
+        publish(frame); // only this thread publishes, so the slot is still free
+    }
+
     /** Takes the newest frame, waiting up to {@code timeout}; {@code null} if none arrived. */
     public Frame take(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (true) {
             Frame f = slot.getAndSet(null);
             if (f != null) {
+                synchronized (signal) {
+                    signal.notifyAll(); // a waiting handOver may go on
+                }
                 return f;
             }
             long left = deadline - System.nanoTime();

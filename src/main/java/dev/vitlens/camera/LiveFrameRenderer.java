@@ -120,6 +120,7 @@ public final class LiveFrameRenderer {
                         ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f)
                         : new BasicStroke(3f));
                 g.drawRect(b.x(), b.y(), Math.max(0, b.width() - 1), Math.max(0, b.height() - 1));
+                drawKeypoints(g, f);
                 String text = labelText(f);
                 int tw = fm.stringWidth(text) + 8;
                 int th = fm.getHeight() + 2;
@@ -138,6 +139,21 @@ public final class LiveFrameRenderer {
             }
         } finally {
             g.dispose();
+        }
+    }
+
+    /**
+     * Eyes, nose tip and mouth as small dots: they show at a glance whether the detector sees a face the right way up
+     * (and, on a masked face, that it found the mouth under the mask). The ears are left out: often off the face.
+     */
+    private static void drawKeypoints(Graphics2D g, FaceResult f) {
+        FaceKeypoints k = f.keypoints();
+        if (k == null) {
+            return;
+        }
+        int r = Math.max(2, Math.min(5, f.box().width() / 40));
+        for (FaceKeypoints.Point p : List.of(k.rightEye(), k.leftEye(), k.noseTip(), k.mouth())) {
+            g.fillOval(Math.round(p.x()) - r, Math.round(p.y()) - r, 2 * r, 2 * r);
         }
     }
 

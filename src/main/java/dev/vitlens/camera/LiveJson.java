@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitlens.output.JsonOutput;
+import java.util.List;
 
 /** JSON lines for headless live runs: one object per frame, e.g. {@code {"frame":3,"faces":[...],"timings_ms":{...}}}. */
 public final class LiveJson {
@@ -30,6 +31,12 @@ public final class LiveJson {
             }
             face.put("fallback", f.fallback());
             face.put("confident", f.confident());
+            if (!Float.isNaN(f.detectionScore())) {
+                face.put("detection_score", round(f.detectionScore(), 4));
+            }
+            if (f.keypoints() != null) {
+                face.set("keypoints", keypoints(f.keypoints()));
+            }
         }
         ObjectNode t = o.putObject("timings_ms");
         t.put("capture_wait", round(r.timings().captureWaitMs(), 3));
@@ -42,6 +49,16 @@ public final class LiveJson {
         o.put("dropped_frames", r.droppedFrames());
         if (r.error() != null) {
             o.put("error", r.error());
+        }
+        return o;
+    }
+
+    /** {@code {"right_eye":[x,y],...}} in frame pixels, to 0.1 px. */
+    public static ObjectNode keypoints(FaceKeypoints k) {
+        ObjectNode o = JsonOutput.object();
+        List<FaceKeypoints.Point> points = k.all();
+        for (int i = 0; i < points.size(); i++) {
+            o.putArray(FaceKeypoints.NAMES.get(i)).add(round(points.get(i).x(), 1)).add(round(points.get(i).y(), 1));
         }
         return o;
     }

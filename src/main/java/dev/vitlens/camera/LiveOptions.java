@@ -3,8 +3,9 @@ package dev.vitlens.camera;
 /**
  * Tunables of the live pipeline.
  *
- * @param detector           face detector settings
- * @param cropMargin         extra context around each face box, as a fraction of its size per side (clamped to the frame)
+ * @param detector           which face detector and its settings ({@link BlazeFaceDetector} by default, or the cascades)
+ * @param cropMargin         context around each face box for the classifier: the crop is a square of the box's longer
+ *                           side plus this fraction of it on each side, kept inside the frame
  * @param fallbackCenterCrop classify the frame's centre crop when no face is found
  * @param fallbackFraction   centre-crop side as a fraction of the frame's shorter side
  * @param threshold          faces scoring below this are marked not confident
@@ -12,11 +13,12 @@ package dev.vitlens.camera;
  * @param render             draw each frame with a {@link LiveFrameRenderer}
  * @param stopOnModelError   stop the pipeline at the first classifier failure instead of reporting it and going on
  */
-public record LiveOptions(FaceDetector.Settings detector, double cropMargin, boolean fallbackCenterCrop,
+public record LiveOptions(FaceFinder.Config detector, double cropMargin, boolean fallbackCenterCrop,
                           double fallbackFraction, float threshold, int maxFaces, boolean render,
                           boolean stopOnModelError) {
 
     public LiveOptions {
+        java.util.Objects.requireNonNull(detector, "detector");
         if (cropMargin < 0 || cropMargin > 1) {
             throw new IllegalArgumentException("crop margin must be in [0, 1], got " + cropMargin);
         }
@@ -32,10 +34,10 @@ public record LiveOptions(FaceDetector.Settings detector, double cropMargin, boo
     }
 
     public static LiveOptions defaults() {
-        return new LiveOptions(FaceDetector.Settings.live(), 0.2, true, 0.7, 0.5f, 8, true, false);
+        return new LiveOptions(BlazeFaceDetector.Settings.defaults(), 0.1, true, 0.7, 0.5f, 8, true, false);
     }
 
-    public LiveOptions withDetector(FaceDetector.Settings d) {
+    public LiveOptions withDetector(FaceFinder.Config d) {
         return new LiveOptions(d, cropMargin, fallbackCenterCrop, fallbackFraction, threshold, maxFaces, render, stopOnModelError);
     }
 

@@ -30,6 +30,14 @@ public final class LivePipeline implements AutoCloseable {
          */
         default void onStopped(Exception cause) {
         }
+
+        /**
+         * Something the user should know that does not stop the run, e.g. that the configured face detector could not
+         * be loaded and the cascades stand in. Called on the processing thread before the first frame.
+         */
+        default void onNotice(String message) {
+            System.err.println("vitlens live: " + message);
+        }
     }
 
     /** The model failed and the pipeline was configured to stop on model errors. */
@@ -112,14 +120,21 @@ public final class LivePipeline implements AutoCloseable {
 
     private void captureLoop(LatestFrameSlot s) {
         try {
+            boolean live = source.isLive();
             while (running) {
                 Frame f = source.read();
                 if (!running) {
                     f.close();
                     break;
                 }
-                s.publish(f);
+                if (live) {
+                    s.publish(f);
+                } else {
+                    s.handOver(f);
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stop() interrupts a capture thread waiting to hand a frame over
         } catch (FrameSourceException e) {
             if (running) {
                 stopCause = e;
@@ -137,14 +152,25 @@ public final class LivePipeline implements AutoCloseable {
 
     private void processingLoop(LatestFrameSlot s, FaceFrameProcessor processor) {
         try {
+            if (processor.detectorNotice() != null) {
+                try {
+                    listener.onNotice(processor.detectorNotice());
+                } catch (RuntimeException e) {
+                    System.err.println("vitlens live: notice listener failed: " + e);
+                }
+            }
             while (running) {
                 long waitStart = System.nanoTime();
                 Frame f = s.take(100, TimeUnit.MILLISECONDS);
                 if (f == null) {
-                    if (captureEnded) {
+                    if (!captureEnded) {
+                        continue;
+                    }
+                    // The capture thread ended after its last hand-over, so one more look finds any frame it left.
+                    f = s.take(0, TimeUnit.MILLISECONDS);
+                    if (f == null) {
                         break; // source ended and every delivered frame was handled
                     }
-                    continue;
                 }
                 double waitMs = (System.nanoTime() - waitStart) / 1e6;
                 FrameResult r;

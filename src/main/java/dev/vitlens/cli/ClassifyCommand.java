@@ -64,8 +64,24 @@ public class ClassifyCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Image files or folders.")
     List<Path> paths;
 
-    /** One output record: a classification or an error. */
-    record Result(Path file, Classification classification, String error) {
+    @Option(names = "--faces", description = {"Also find every face (as `vitlens live` does) and classify a square"
+            + " crop of each, all faces of a photo in one batch: for a face classifier such as deit-mask.",
+            "Boxes are in the photo's pixels (EXIF orientation applied)."})
+    boolean faces;
+
+    @Option(names = "--detector", defaultValue = "blazeface", converter = DetectorChoice.Converter.class,
+            paramLabel = "blazeface|cascade|thorough", description = "Face detector for --faces (default: ${DEFAULT-VALUE}).")
+    DetectorChoice detector;
+
+    @Option(names = "--detector-threshold", paramLabel = "S",
+            description = "BlazeFace: faces scoring below S are ignored (default: the documented operating threshold).")
+    Float detectorThreshold;
+
+    /** One output record: a classification or an error; {@code faces} is null unless --faces was given. */
+    record Result(Path file, Classification classification, String error, List<PhotoFaces.Face> faces) {
+        Result(Path file, Classification classification, String error) {
+            this(file, classification, error, null);
+        }
     }
 
     static final class DeviceConverter implements picocli.CommandLine.ITypeConverter<Device> {
@@ -81,6 +97,10 @@ public class ClassifyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (k < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-k must be at least 1");
+        }
+        if (detectorThreshold != null && !(detectorThreshold >= 0 && detectorThreshold <= 1)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--detector-threshold must be between 0 and 1");
         }
         // Cold start: ONNX Runtime starts on another thread while this one reads the catalogue, then the model
         // loads while this thread lists the inputs and starts ImageIO (see docs/benchmarks.md).
@@ -115,7 +135,9 @@ public class ClassifyCommand implements Callable<Integer> {
         }
         List<Result> results = new ArrayList<>();
         String deviceId;
-        try (ModelSession classifier = await(loading)) {
+        try (ModelSession classifier = await(loading);
+             PhotoFaces photoFaces = faces ? new PhotoFaces(detector.settings(detectorThreshold),
+                     notice -> err.println("note: " + notice)) : null) {
             deviceId = classifier.runner().device().id();
             classifier.runner().fallbackReason().ifPresent(reason ->
                     err.println("note: CUDA unavailable (" + reason + "); running on the CPU"));
@@ -128,7 +150,8 @@ public class ClassifyCommand implements Callable<Integer> {
                     continue;
                 }
                 try {
-                    results.add(new Result(item.path(), classifier.classify(item.path(), k), null));
+                    results.add(photoFaces == null ? new Result(item.path(), classifier.classify(item.path(), k), null)
+                            : withFaces(item.path(), classifier, photoFaces));
                 } catch (ImageDecodeException | InferenceException e) {
                     results.add(new Result(item.path(), null, e.getMessage()));
                 } catch (RuntimeException e) {
@@ -153,6 +176,18 @@ public class ClassifyCommand implements Callable<Integer> {
             err.flush();
         }
         return results.stream().anyMatch(r -> r.error() != null) ? Cli.EXIT_SOME_FAILED : 0;
+    }
+
+    /** The whole photo's labels plus each face's; decoded at full size so boxes are in the photo's pixels. */
+    private Result withFaces(Path file, ModelSession classifier, PhotoFaces photoFaces)
+            throws ImageDecodeException, InferenceException {
+        long t0 = System.nanoTime();
+        dev.vitlens.imaging.RgbImage image = ImageDecoder.decode(file).image();
+        double decodeMs = (System.nanoTime() - t0) / 1e6;
+        Classification whole = classifier.classify(image, k);
+        Classification timed = new Classification(whole.top(), whole.probabilities(),
+                new Classification.Timings(decodeMs, whole.timings().preprocessMs(), whole.timings().inferenceMs()));
+        return new Result(file, timed, null, photoFaces.classify(image, classifier, k));
     }
 
     private static ModelSession await(CompletableFuture<ModelSession> loading) throws ModelLoadException {
@@ -187,17 +222,46 @@ public class ClassifyCommand implements Callable<Integer> {
             Classification.Timings t = r.classification().timings();
             o.putObject("timings_ms").put("decode", round(t.decodeMs())).put("preprocess", round(t.preprocessMs()))
                     .put("inference", round(t.inferenceMs()));
+            if (r.faces() != null) {
+                ArrayNode faces = o.putArray("faces");
+                for (PhotoFaces.Face f : r.faces()) {
+                    ObjectNode face = faces.addObject();
+                    ArrayNode box = face.putArray("box");
+                    for (int v : f.box().toArray()) {
+                        box.add(v);
+                    }
+                    if (Float.isNaN(f.detectorScore())) {
+                        face.putNull("score"); // the cascades have no score
+                    } else {
+                        face.put("score", Math.round(f.detectorScore() * 10000) / 10000.0);
+                    }
+                    ArrayNode ft = face.putArray("top");
+                    for (Prediction p : f.top()) {
+                        ft.addObject().put("label", p.label()).put("index", p.index()).put("score", p.score());
+                    }
+                    if (f.keypoints() != null) {
+                        face.set("keypoints", dev.vitlens.camera.LiveJson.keypoints(f.keypoints()));
+                    }
+                }
+            }
         }
         return JsonOutput.document(array);
     }
 
-    /** One row per (file, rank); a failed file is one row with the error column set. */
+    /**
+     * One row per (file, rank); a failed file is one row with the error column set. With --faces the rows of the whole
+     * image come first (empty face columns), then one row per (face, rank) with the face's number (1 = largest), box
+     * and detector score.
+     */
     static void csv(PrintWriter out, List<Result> results, String modelId, String deviceId) {
-        out.println("file,model,device,rank,label,index,score,decode_ms,preprocess_ms,inference_ms,error");
+        boolean withFaces = results.stream().anyMatch(r -> r.faces() != null);
+        String faceColumns = withFaces ? ",face,box_x,box_y,box_w,box_h,face_score" : "";
+        String noFace = withFaces ? ",,,,,," : "";
+        out.println("file,model,device,rank,label,index,score,decode_ms,preprocess_ms,inference_ms,error" + faceColumns);
         for (Result r : results) {
             if (r.error() != null) {
                 out.println(String.join(",", csvField(r.file().toString()), csvField(modelId), deviceId,
-                        "", "", "", "", "", "", "", csvField(r.error())));
+                        "", "", "", "", "", "", "", csvField(r.error())) + noFace);
                 continue;
             }
             Classification.Timings t = r.classification().timings();
@@ -206,7 +270,22 @@ public class ClassifyCommand implements Callable<Integer> {
                 out.println(String.join(",", csvField(r.file().toString()), csvField(modelId), deviceId,
                         String.valueOf(rank++), csvField(p.label()), String.valueOf(p.index()),
                         String.valueOf(p.score()), fmt(t.decodeMs()), fmt(t.preprocessMs()), fmt(t.inferenceMs()),
-                        ""));
+                        "") + noFace);
+            }
+            if (r.faces() == null) {
+                continue;
+            }
+            for (int i = 0; i < r.faces().size(); i++) {
+                PhotoFaces.Face f = r.faces().get(i);
+                String face = String.join(",", String.valueOf(i + 1), String.valueOf(f.box().x()),
+                        String.valueOf(f.box().y()), String.valueOf(f.box().width()), String.valueOf(f.box().height()),
+                        Float.isNaN(f.detectorScore()) ? "" : String.valueOf(f.detectorScore()));
+                int faceRank = 1;
+                for (Prediction p : f.top()) {
+                    out.println(String.join(",", csvField(r.file().toString()), csvField(modelId), deviceId,
+                            String.valueOf(faceRank++), csvField(p.label()), String.valueOf(p.index()),
+                            String.valueOf(p.score()), "", "", "", "", face));
+                }
             }
         }
     }
@@ -222,6 +301,24 @@ public class ClassifyCommand implements Callable<Integer> {
                 sb.append(String.format(Locale.ROOT, "  %s %.1f%%", p.label(), p.score() * 100));
             }
             out.println(sb);
+            if (r.faces() != null) {
+                if (r.faces().isEmpty()) {
+                    out.println("  no face found");
+                }
+                for (int i = 0; i < r.faces().size(); i++) {
+                    PhotoFaces.Face f = r.faces().get(i);
+                    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  face %d [%d,%d,%d,%d]", i + 1,
+                            f.box().x(), f.box().y(), f.box().width(), f.box().height()));
+                    if (!Float.isNaN(f.detectorScore())) {
+                        line.append(String.format(Locale.ROOT, " (detector %.2f)", f.detectorScore()));
+                    }
+                    line.append(':');
+                    for (Prediction p : f.top()) {
+                        line.append(String.format(Locale.ROOT, "  %s %.1f%%", p.label(), p.score() * 100));
+                    }
+                    out.println(line);
+                }
+            }
         }
     }
 

@@ -10,7 +10,6 @@ import dev.vitlens.inference.Device;
 import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.camera.FaceClassifier;
-import dev.vitlens.camera.FaceDetector;
 import dev.vitlens.camera.FaceResult;
 import dev.vitlens.camera.FrameResult;
 import dev.vitlens.camera.FrameSource;
@@ -100,12 +99,17 @@ public class LiveCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "Output format: ${COMPLETION-CANDIDATES}.")
     Format format;
 
-    enum DetectorPreset { live, thorough }
+    @Option(names = "--detector", defaultValue = "blazeface", converter = DetectorChoice.Converter.class,
+            paramLabel = "blazeface|cascade|thorough",
+            description = {"Face detector: blazeface (neural, MediaPipe BlazeFace; finds masked faces), cascade (OpenCV"
+                    + " cascades, live preset; 'live' is the same) or thorough (more cascades, padded; for tight face"
+                    + " crops) (default ${DEFAULT-VALUE}).",
+                    "If BlazeFace cannot be loaded the cascades are used, with a note."})
+    DetectorChoice detector;
 
-    @Option(names = "--detector", defaultValue = "live", description = "Face detector preset: live (fast, webcam"
-            + " frames) or thorough (more cascades, padded; for tight face crops such as a folder of portraits)"
-            + " (default ${DEFAULT-VALUE}).")
-    DetectorPreset detector;
+    @Option(names = "--detector-threshold", paramLabel = "S",
+            description = "BlazeFace: faces scoring below S are ignored (default: the documented operating threshold).")
+    Float detectorThreshold;
 
     @Override
     public Integer call() throws Exception {
@@ -159,18 +163,29 @@ public class LiveCommand implements Callable<Integer> {
 
     private int run(FrameSource frameSource, FaceClassifier classifier, PrintWriter out, PrintWriter err)
             throws InterruptedException {
+        if (detectorThreshold != null && !(detectorThreshold >= 0 && detectorThreshold <= 1)) {
+            throw new ParameterException(spec.commandLine(), "--detector-threshold must be between 0 and 1");
+        }
         LiveOptions options = LiveOptions.defaults().withFallback(!noFallback).withThreshold(threshold)
-                .withRender(false).withDetector(detector == DetectorPreset.thorough ? FaceDetector.Settings.thorough()
-                        : FaceDetector.Settings.live());
+                .withRender(false).withDetector(detector.settings(detectorThreshold));
         LiveStats stats = new LiveStats();
         AtomicLong count = new AtomicLong();
         LivePipeline[] holder = new LivePipeline[1];
-        LivePipeline pipeline = new LivePipeline(frameSource, classifier, null, options, (result, rendered) -> {
-            stats.add(result);
-            out.println(format == Format.json ? LiveJson.frameLine(result) : textLine(result));
-            out.flush();
-            if (frames != null && count.incrementAndGet() >= frames) {
-                holder[0].stop();
+        LivePipeline pipeline = new LivePipeline(frameSource, classifier, null, options, new LivePipeline.Listener() {
+            @Override
+            public void onFrame(FrameResult result, dev.vitlens.camera.LiveFrameRenderer rendered) {
+                stats.add(result);
+                out.println(format == Format.json ? LiveJson.frameLine(result) : textLine(result));
+                out.flush();
+                if (frames != null && count.incrementAndGet() >= frames) {
+                    holder[0].stop();
+                }
+            }
+
+            @Override
+            public void onNotice(String message) {
+                err.println("note: " + message);
+                err.flush();
             }
         });
         holder[0] = pipeline;

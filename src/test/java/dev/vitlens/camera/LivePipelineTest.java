@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opencv.core.Mat;
+import org.opencv.core.Rect;
 
 class LivePipelineTest {
 
@@ -179,6 +181,148 @@ class LivePipelineTest {
         // Once the clip ends, at most the one frame waiting in the slot is still processed.
         int maxFrames = (int) Math.ceil(seconds / 0.150) + 1;
         assertTrue(res.size() <= maxFrames, res.size() + " frames in " + seconds + " s");
+    }
+
+    @Test
+    void corruptDetectorFileFallsBackToTheCascadesWithANotice() throws Exception {
+        Path corrupt = dir.resolve("blazeface.onnx");
+        java.nio.file.Files.writeString(corrupt, "truncated download");
+        List<String> notices = new CopyOnWriteArrayList<>();
+        Recorder r = new Recorder() {
+            @Override
+            public void onNotice(String message) {
+                notices.add(message);
+            }
+        };
+        LivePipeline p = new LivePipeline(new VideoFileSource(TestFrames.astronautClip(dir, 4, 30), false, false),
+                new FixedClassifier(0.9f), null,
+                LiveOptions.defaults().withDetector(BlazeFaceDetector.Settings.defaults().withModelFile(corrupt)), r);
+        p.start();
+        assertTrue(p.awaitStopped(60, TimeUnit.SECONDS));
+        assertEquals(1, notices.size(), notices.toString());
+        assertTrue(notices.get(0).contains("blazeface.onnx") && notices.get(0).contains("cascades"), notices.get(0));
+        assertFalse(r.results.isEmpty());
+        for (FrameResult fr : r.results) {
+            assertNull(fr.error());
+            assertTrue(fr.faces().stream().anyMatch(f -> FaceDetectorTest.isAstronautFace(f.box()) && !f.fallback()),
+                    "the cascades found the face: " + fr.faces());
+        }
+    }
+
+    @Test
+    void manyFacesAreClassifiedInOneBatchWithTheirKeypoints() throws Exception {
+        Mat group = BlazeFaceDetectorTest.group(BlazeFaceDetectorTest.sixHeads());
+        Path clip = dir.resolve("group.avi");
+        MjpegClips.write(clip, 640, 480, 30, 3, i -> group.clone());
+        group.release();
+        FixedClassifier model = new FixedClassifier(0.9f);
+        Recorder r = runToEnd(new VideoFileSource(clip, false, false), model, LiveOptions.defaults());
+        assertFalse(r.results.isEmpty());
+        for (FrameResult fr : r.results) {
+            assertEquals(6, fr.faces().size(), fr.faces().toString());
+            for (FaceResult f : fr.faces()) {
+                assertFalse(f.fallback());
+                assertEquals("with_mask", f.label());
+                assertNotNull(f.keypoints());
+                assertTrue(f.detectionScore() >= 0.5f, f.toString());
+            }
+        }
+        assertTrue(model.batchSizes.stream().allMatch(n -> n == 6), "one call per frame: " + model.batchSizes);
+    }
+
+    @Test
+    void moreFacesThanMaxFacesKeepsTheLargest() throws Exception {
+        List<Rect> heads = new ArrayList<>(BlazeFaceDetectorTest.sixHeads());
+        heads.set(4, new Rect(222, 250, 215, 215)); // one head larger than the others
+        Mat group = BlazeFaceDetectorTest.group(heads);
+        LiveOptions base = LiveOptions.defaults();
+        LiveOptions two = new LiveOptions(base.detector(), base.cropMargin(), true, base.fallbackFraction(),
+                base.threshold(), 2, false, false);
+        FixedClassifier model = new FixedClassifier(0.9f);
+        try (FaceFrameProcessor p = new FaceFrameProcessor(model, null, two)) {
+            FrameResult fr = p.process(new Frame(0, System.nanoTime(), group), 0, 0);
+            assertEquals(2, fr.faces().size(), fr.faces().toString());
+            assertTrue(Math.abs(fr.faces().get(0).box().centerX() - (222 + 107)) < 30, fr.faces().toString());
+            assertEquals(List.of(2), model.batchSizes);
+        } finally {
+            group.release();
+        }
+    }
+
+    @Test
+    void faceAtTheBorderGetsASquareCropInsideTheFrame() throws Exception {
+        Mat photo = TestFrames.astronaut();
+        Mat frame = TestFrames.blankFrame(640, 480, 110);
+        photo.submat(new Rect(196, 0, 316, 480)).copyTo(frame.submat(new Rect(0, 0, 316, 480)));
+        List<Integer> cropSizes = new ArrayList<>();
+        FaceClassifier sizes = crops -> {
+            crops.forEach(c -> cropSizes.add(c.getWidth() * 10000 + c.getHeight()));
+            return crops.stream().map(c -> new FaceLabel("without_mask", 0.8f)).toList();
+        };
+        try (FaceFrameProcessor p = new FaceFrameProcessor(sizes, null, LiveOptions.defaults())) {
+            FrameResult fr = p.process(new Frame(0, System.nanoTime(), frame), 0, 0);
+            assertEquals(1, fr.faces().size(), fr.faces().toString());
+            FaceResult f = fr.faces().get(0);
+            assertFalse(f.fallback());
+            assertEquals(0, f.box().x(), f.box().toString());
+            int side = cropSizes.get(0) / 10000;
+            assertEquals(side, cropSizes.get(0) % 10000, "square crop");
+            assertTrue(side > f.box().height(), "the crop has a margin: " + side + " vs " + f.box());
+        } finally {
+            frame.release();
+            photo.release();
+        }
+    }
+
+    @Test
+    void unpacedFolderIsProcessedImageByImageWithNothingDropped() throws Exception {
+        Path folder = dir.resolve("images");
+        java.nio.file.Files.createDirectories(folder);
+        Mat base = TestFrames.astronautFrame();
+        int images = 40;
+        for (int i = 0; i < images; i++) {
+            Mat m = TestFrames.numbered(base, i);
+            org.opencv.imgcodecs.Imgcodecs.imwrite(folder.resolve(String.format("%03d.jpg", i)).toString(), m);
+            m.release();
+        }
+        base.release();
+        // A model much slower than the folder decodes: a camera-style handoff would drop most images.
+        FaceClassifier slow = crops -> {
+            Thread.sleep(15);
+            return crops.stream().map(c -> new FaceLabel("with_mask", 0.9f)).toList();
+        };
+        Recorder r = runToEnd(new ImageFolderSource(folder, 0, false), slow, LiveOptions.defaults().withRender(false));
+        assertEquals(FrameSourceException.Kind.END_OF_STREAM, ((FrameSourceException) r.stopCause.get()).kind());
+        assertEquals(images, r.results.size());
+        for (int i = 0; i < images; i++) {
+            assertEquals(i, r.results.get(i).frameIndex(), "every image once, in order");
+            assertEquals(0, r.results.get(i).droppedFrames());
+        }
+    }
+
+    @Test
+    void stoppingAFolderRunWhileCaptureWaitsEndsPromptly() throws Exception {
+        Path folder = dir.resolve("few");
+        java.nio.file.Files.createDirectories(folder);
+        Mat base = TestFrames.blankFrame(64, 48, 90);
+        org.opencv.imgcodecs.Imgcodecs.imwrite(folder.resolve("a.png").toString(), base);
+        base.release();
+        FaceClassifier slow = crops -> {
+            Thread.sleep(200);
+            return crops.stream().map(c -> new FaceLabel("with_mask", 0.9f)).toList();
+        };
+        Recorder r = new Recorder();
+        LivePipeline p = new LivePipeline(new ImageFolderSource(folder, 0, true), slow, null,
+                LiveOptions.defaults().withRender(false), r);
+        p.start();
+        while (r.results.isEmpty()) {
+            Thread.sleep(10);
+        }
+        long t = System.nanoTime();
+        p.stop();
+        assertTrue(p.awaitStopped(5, TimeUnit.SECONDS));
+        assertTrue((System.nanoTime() - t) / 1e9 < 2, "stop waited for the blocked capture thread");
+        assertNull(r.stopCause.get());
     }
 
     @Test

@@ -90,6 +90,47 @@ class LiveCommandTest {
     }
 
     @Test
+    void unpacedFolderProcessesEveryImageExactlyOnce() throws Exception {
+        OpenCvNatives.ensureLoaded();
+        Path folder = dir.resolve("folder");
+        java.nio.file.Files.createDirectories(folder);
+        int images = 30;
+        for (int i = 0; i < images; i++) {
+            Mat m = new Mat(120, 160, CvType.CV_8UC3, new Scalar(i * 8, 100, 200 - i * 5));
+            org.opencv.imgcodecs.Imgcodecs.imwrite(folder.resolve(String.format("%02d.png", i)).toString(), m);
+            m.release();
+        }
+        Path model = TinyModels.writeVitFolder(dir.resolve("tiny"), 64, 16, 2, 0, 0);
+        Run r = run("live", "-m", model.toString(), "--device", "cpu", "--threads", "1", "--folder",
+                folder.toString(), "--folder-fps", "0", "--format", "json");
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        ObjectMapper m = new ObjectMapper();
+        JsonNode summary = m.readTree(lines.get(lines.size() - 1));
+        assertEquals(images, summary.get("frames").asInt(), r.out());
+        for (int i = 0; i < images; i++) {
+            JsonNode frame = m.readTree(lines.get(i));
+            assertEquals(i, frame.get("frame").asInt());
+            assertEquals(0, frame.get("dropped_frames").asInt());
+        }
+    }
+
+    @Test
+    void cascadeDetectorCanStillBeChosen() {
+        String clip = greyClip(2).toString();
+        for (String choice : List.of("cascade", "live", "thorough", "blazeface")) {
+            Run r = run("live", "--detect-only", "--detector", choice, "--video", clip);
+            assertEquals(0, r.exit(), choice + ": " + r.err());
+            assertFalse(r.err().contains("unavailable"), r.err());
+        }
+        Run bad = run("live", "--detect-only", "--detector", "yolo", "--video", clip);
+        assertEquals(Cli.EXIT_USAGE, bad.exit());
+        assertTrue(bad.err().contains("blazeface, cascade or thorough"), bad.err());
+        assertEquals(Cli.EXIT_USAGE, run("live", "--detect-only", "--detector-threshold", "1.5", "--video", clip)
+                .exit());
+    }
+
+    @Test
     void missingModelIsAClearError() {
         Run r = run("live", "-m", dir.resolve("no-such-model").toString(), "--video", greyClip(2).toString());
         assertEquals(Cli.EXIT_USAGE, r.exit());

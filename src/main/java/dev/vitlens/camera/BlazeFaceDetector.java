@@ -1,0 +1,268 @@
+package dev.vitlens.camera;
+
+import dev.vitlens.inference.InferenceException;
+import dev.vitlens.inference.ModelLoadException;
+import dev.vitlens.inference.OnnxGraph;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.opencv.core.Mat;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * MediaPipe BlazeFace (front model, 128x128; shipped as a resource, see BLAZEFACE-README.md) as a {@link FaceFinder}:
+ * the frame is letterboxed into the model input (aspect kept, padded with mid-grey, which is 0 after the model's
+ * [-1, 1] scaling), the graph runs on ONNX Runtime with one intra-op thread, {@link BlazeFaceDecoder} decodes and
+ * merges the detections, and boxes and keypoints are mapped back to frame pixels through the same {@link Letterbox}.
+ * Not thread-safe (it reuses its buffers); the ONNX session itself is.
+ */
+public final class BlazeFaceDetector implements FaceFinder {
+
+    /** The bundled model, next to this class. */
+    public static final String RESOURCE = "face_detection_front_128x128_barracuda.onnx";
+    static final String INPUT = "input:0";
+    static final String SCORES_8 = "Identity:0";
+    static final String SCORES_16 = "Identity_1:0";
+    static final String BOXES_8 = "Identity_2:0";
+    static final String BOXES_16 = "Identity_3:0";
+    private static final List<String> OUTPUTS = List.of(SCORES_8, SCORES_16, BOXES_8, BOXES_16);
+    private static final int SIZE = BlazeFaceDecoder.INPUT_SIZE;
+    private static final long[] INPUT_SHAPE = {1, SIZE, SIZE, 3};
+
+    /**
+     * @param modelFile    the ONNX file, or {@code null} for the bundled one
+     * @param minScore     detections scoring below this are dropped (the operating threshold; see docs/face-detection.md)
+     * @param iouThreshold weighted non-maximum suppression merges detections overlapping more than this
+     * @param fill         the frame's longer side's share of the model input (1: plain letterbox; less adds a border)
+     * @param rescueFill   when nothing is found, run once more with this fill (0: never); a face filling the whole
+     *                     frame, as in a tight crop, is found more easily with some border around it
+     */
+    public record Settings(Path modelFile, float minScore, double iouThreshold, double fill, double rescueFill)
+            implements FaceFinder.Config {
+
+        public Settings {
+            if (!(minScore >= 0 && minScore <= 1)) {
+                throw new IllegalArgumentException("minScore must be in [0, 1], got " + minScore);
+            }
+            if (!(fill > 0 && fill <= 1)) {
+                throw new IllegalArgumentException("fill must be in (0, 1], got " + fill);
+            }
+            if (!(rescueFill >= 0 && rescueFill <= 1)) {
+                throw new IllegalArgumentException("rescueFill must be in [0, 1] (0 = off), got " + rescueFill);
+            }
+        }
+
+        /**
+         * The operating point for live frames and photos, chosen from the recall / false-positive curve in
+         * docs/face-detection.md: score 0.65, plain letterbox, and a second pass with the frame at 60% of the input
+         * when the first finds nothing (it rescues faces that fill the frame, such as tight crops).
+         */
+        public static Settings defaults() {
+            return new Settings(null, 0.65f, 0.3, 1.0, 0.6);
+        }
+
+        public Settings withModelFile(Path file) {
+            return new Settings(file, minScore, iouThreshold, fill, rescueFill);
+        }
+
+        public Settings withMinScore(float s) {
+            return new Settings(modelFile, s, iouThreshold, fill, rescueFill);
+        }
+
+        public Settings withFill(double f) {
+            return new Settings(modelFile, minScore, iouThreshold, f, rescueFill);
+        }
+
+        public Settings withRescueFill(double f) {
+            return new Settings(modelFile, minScore, iouThreshold, fill, f);
+        }
+
+        @Override
+        public String describe() {
+            return String.format(Locale.ROOT, "BlazeFace front 128 (min score %.2f, fill %.2f%s%s)", minScore, fill,
+                    rescueFill > 0 ? String.format(Locale.ROOT, ", rescue fill %.2f", rescueFill) : "",
+                    modelFile == null ? "" : ", " + modelFile);
+        }
+    }
+
+    /** The model could not be loaded: file missing or corrupt, unexpected inputs/outputs, or no ONNX Runtime. */
+    public static final class UnavailableException extends Exception {
+        public UnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final Settings settings;
+    private final OnnxGraph graph;
+    private final FloatBuffer input = ByteBuffer.allocateDirect(SIZE * SIZE * 3 * Float.BYTES)
+            .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    private final float[] pixels = new float[SIZE * SIZE * 3];
+    private final Mat bgr = new Mat();
+    private final Mat content = new Mat();
+    private byte[] contentBytes = new byte[0];
+
+    private BlazeFaceDetector(Settings settings, OnnxGraph graph) {
+        this.settings = settings;
+        this.graph = graph;
+    }
+
+    /** Loads the model and checks its inputs and outputs. */
+    public static BlazeFaceDetector open(Settings settings) throws UnavailableException {
+        String name = settings.modelFile() == null ? RESOURCE : settings.modelFile().toString();
+        byte[] bytes;
+        try {
+            bytes = settings.modelFile() == null ? bundledModel() : Files.readAllBytes(settings.modelFile());
+        } catch (IOException e) {
+            throw new UnavailableException("cannot read " + name + ": " + e, e);
+        }
+        OnnxGraph graph = null;
+        try {
+            OpenCvNatives.ensureLoaded();
+            graph = OnnxGraph.load(name, bytes, 1);
+            expectShape(graph, INPUT, INPUT_SHAPE);
+            expectShape(graph, SCORES_8, new long[] {1, BlazeFaceDecoder.STRIDE8_ANCHORS, 1});
+            expectShape(graph, SCORES_16, new long[] {1, BlazeFaceDecoder.STRIDE16_ANCHORS, 1});
+            expectShape(graph, BOXES_8, new long[] {1, BlazeFaceDecoder.STRIDE8_ANCHORS, BlazeFaceDecoder.BOX_VALUES});
+            expectShape(graph, BOXES_16, new long[] {1, BlazeFaceDecoder.STRIDE16_ANCHORS, BlazeFaceDecoder.BOX_VALUES});
+            return new BlazeFaceDetector(settings, graph);
+        } catch (ModelLoadException | RuntimeException | LinkageError e) {
+            if (graph != null) {
+                graph.close();
+            }
+            throw new UnavailableException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bundledModel() throws IOException {
+        try (InputStream in = BlazeFaceDetector.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IOException("resource " + RESOURCE + " is missing from the build");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private static void expectShape(OnnxGraph graph, String tensor, long[] expected) throws ModelLoadException {
+        long[] shape = graph.shape(tensor);
+        if (!Arrays.equals(shape, expected)) {
+            throw new ModelLoadException(graph.name() + ": tensor \"" + tensor + "\" has shape " + Arrays.toString(shape)
+                    + ", expected " + Arrays.toString(expected) + " (not the BlazeFace front model?)");
+        }
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public String describe() {
+        return settings.describe();
+    }
+
+    /**
+     * @throws IllegalStateException when inference fails (the pipeline reports it on the frame)
+     */
+    @Override
+    public List<DetectedFace> find(Mat frame) {
+        if (frame.cols() == 0 || frame.rows() == 0) {
+            return List.of();
+        }
+        Mat image = frame;
+        if (frame.channels() != 3) {
+            Imgproc.cvtColor(frame, bgr, frame.channels() == 1 ? Imgproc.COLOR_GRAY2BGR : Imgproc.COLOR_BGRA2BGR);
+            image = bgr;
+        }
+        List<DetectedFace> faces = detect(image, settings.fill());
+        if (faces.isEmpty() && settings.rescueFill() > 0 && settings.rescueFill() != settings.fill()) {
+            faces = detect(image, settings.rescueFill());
+        }
+        return faces;
+    }
+
+    /** All detections scoring at least {@code minScore} at one letterbox fill, largest first. */
+    List<DetectedFace> detect(Mat bgrFrame, double fill) {
+        Letterbox box = Letterbox.of(bgrFrame.cols(), bgrFrame.rows(), SIZE, fill);
+        Map<String, float[]> out;
+        try {
+            out = graph.run(INPUT, toInput(bgrFrame, box), INPUT_SHAPE, OUTPUTS);
+        } catch (InferenceException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        List<BlazeFaceDecoder.Detection> raw = BlazeFaceDecoder.decode(out.get(SCORES_8), out.get(BOXES_8),
+                out.get(SCORES_16), out.get(BOXES_16), settings.minScore());
+        List<DetectedFace> faces = new ArrayList<>();
+        for (BlazeFaceDecoder.Detection d : BlazeFaceDecoder.weightedNms(raw, settings.iouThreshold())) {
+            DetectedFace f = toFrame(d, box);
+            if (f.box().area() > 0) {
+                faces.add(f);
+            }
+        }
+        faces.sort(Comparator.comparingInt((DetectedFace f) -> f.box().area()).reversed());
+        return faces;
+    }
+
+    /** The letterboxed frame as the model's input: NHWC, RGB, (v / 127.5) - 1, padding 0. */
+    private FloatBuffer toInput(Mat bgrFrame, Letterbox box) {
+        box.resizeContent(bgrFrame, content);
+        int cw = box.contentWidth();
+        int ch = box.contentHeight();
+        int n = cw * ch * 3;
+        if (contentBytes.length != n) {
+            contentBytes = new byte[n];
+        }
+        Mat src = content.isContinuous() ? content : content.clone();
+        src.get(0, 0, contentBytes);
+        if (src != content) {
+            src.release();
+        }
+        Arrays.fill(pixels, 0f);
+        for (int y = 0; y < ch; y++) {
+            int dst = ((y + box.offsetY()) * SIZE + box.offsetX()) * 3;
+            int s = y * cw * 3;
+            for (int x = 0; x < cw; x++, s += 3, dst += 3) {
+                pixels[dst] = (contentBytes[s + 2] & 0xff) / 127.5f - 1f;
+                pixels[dst + 1] = (contentBytes[s + 1] & 0xff) / 127.5f - 1f;
+                pixels[dst + 2] = (contentBytes[s] & 0xff) / 127.5f - 1f;
+            }
+        }
+        input.clear();
+        input.put(pixels);
+        input.flip();
+        return input;
+    }
+
+    /** Maps a detection from model-input units to frame pixels through the letterbox (box clamped to the frame). */
+    static DetectedFace toFrame(BlazeFaceDecoder.Detection d, Letterbox box) {
+        double x0 = box.toFrameX(d.xMin() * SIZE);
+        double y0 = box.toFrameY(d.yMin() * SIZE);
+        double x1 = box.toFrameX(d.xMax() * SIZE);
+        double y1 = box.toFrameY(d.yMax() * SIZE);
+        int bx0 = (int) Math.round(x0);
+        int by0 = (int) Math.round(y0);
+        Box b = new Box(bx0, by0, (int) Math.round(x1) - bx0, (int) Math.round(y1) - by0)
+                .clamp(box.frameWidth(), box.frameHeight());
+        float[] kp = new float[2 * BlazeFaceDecoder.KEYPOINTS];
+        for (int k = 0; k < BlazeFaceDecoder.KEYPOINTS; k++) {
+            kp[2 * k] = (float) box.toFrameX(d.keypoints()[2 * k] * SIZE);
+            kp[2 * k + 1] = (float) box.toFrameY(d.keypoints()[2 * k + 1] * SIZE);
+        }
+        return new DetectedFace(b, d.score(), FaceKeypoints.of(kp));
+    }
+
+    @Override
+    public void close() {
+        graph.close();
+        bgr.release();
+        content.release();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.vitlens.camera;
+
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * How a frame is fitted into a square model input without distortion: scaled (aspect kept) so its longer side spans
+ * {@code fill} of the input, centred, the rest padded. The scale factors are the ones the resize really applies
+ * ({@code contentWidth / frameWidth}, which differs from the ideal by the rounding of the content size), so mapping a
+ * point back is exact, not approximate. Coordinates are continuous: pixel (i, j) covers [i, i+1) x [j, j+1), which
+ * is also OpenCV's resize convention.
+ *
+ * @param frameWidth    frame width in pixels
+ * @param frameHeight   frame height in pixels
+ * @param inputSize     side of the square model input
+ * @param contentWidth  width of the resized frame inside the input
+ * @param contentHeight height of the resized frame inside the input
+ * @param offsetX       input column where the frame starts (padding on the left)
+ * @param offsetY       input row where the frame starts (padding on top)
+ */
+public record Letterbox(int frameWidth, int frameHeight, int inputSize, int contentWidth, int contentHeight,
+                        int offsetX, int offsetY) {
+
+    /**
+     * @param fill the longer side's share of the input, in (0, 1]; below 1 adds a border all round, which gives a
+     *             face that fills the frame (a tight crop) the context a detector trained on scenes expects
+     */
+    public static Letterbox of(int frameWidth, int frameHeight, int inputSize, double fill) {
+        if (frameWidth <= 0 || frameHeight <= 0) {
+            throw new IllegalArgumentException("frame size must be positive: " + frameWidth + "x" + frameHeight);
+        }
+        if (!(fill > 0 && fill <= 1)) {
+            throw new IllegalArgumentException("fill must be in (0, 1], got " + fill);
+        }
+        double scale = inputSize * fill / Math.max(frameWidth, frameHeight);
+        int cw = Math.max(1, Math.min(inputSize, (int) Math.round(frameWidth * scale)));
+        int ch = Math.max(1, Math.min(inputSize, (int) Math.round(frameHeight * scale)));
+        return new Letterbox(frameWidth, frameHeight, inputSize, cw, ch, (inputSize - cw) / 2, (inputSize - ch) / 2);
+    }
+
+    public double scaleX() {
+        return (double) contentWidth / frameWidth;
+    }
+
+    public double scaleY() {
+        return (double) contentHeight / frameHeight;
+    }
+
+    public double toInputX(double frameX) {
+        return frameX * scaleX() + offsetX;
+    }
+
+    public double toInputY(double frameY) {
+        return frameY * scaleY() + offsetY;
+    }
+
+    public double toFrameX(double inputX) {
+        return (inputX - offsetX) / scaleX();
+    }
+
+    public double toFrameY(double inputY) {
+        return (inputY - offsetY) / scaleY();
+    }
+
+    /** Resizes the frame to the content size (area averaging when shrinking, bilinear when enlarging). */
+    public void resizeContent(Mat frame, Mat content) {
+        boolean shrink = contentWidth < frameWidth;
+        Imgproc.resize(frame, content, new Size(contentWidth, contentHeight), 0, 0,
+                shrink ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
+    }
+}

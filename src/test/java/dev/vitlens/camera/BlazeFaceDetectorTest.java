@@ -1,0 +1,215 @@
+package dev.vitlens.camera;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vitlens.inference.TensorLedger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opencv.core.Mat;
+import org.opencv.core.Point;
+import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
+import org.opencv.imgproc.Imgproc;
+
+/** BlazeFace with the bundled model on frames built from the astronaut photo. */
+class BlazeFaceDetectorTest {
+
+    @TempDir
+    Path dir;
+
+    private static BlazeFaceDetector open() throws Exception {
+        return BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults());
+    }
+
+    @Test
+    void findsTheAstronautWithKeypointsInPlace() throws Exception {
+        Mat frame = TestFrames.astronautFrame();
+        TensorLedger.Snapshot before = TensorLedger.snapshot();
+        try (BlazeFaceDetector d = open()) {
+            List<DetectedFace> faces = d.find(frame);
+            assertEquals(1, faces.size(), faces.toString());
+            DetectedFace f = faces.get(0);
+            assertTrue(FaceDetectorTest.isAstronautFace(f.box()), f.toString());
+            assertTrue(f.score() >= 0.5f && f.score() <= 1f, f.toString());
+            FaceKeypoints k = f.keypoints();
+            assertNotNull(k);
+            // Unmirrored photo: the person's right eye is on the image's left; eyes above the nose, nose above the mouth.
+            assertTrue(k.rightEye().x() < k.leftEye().x(), k.toString());
+            assertTrue(Math.max(k.rightEye().y(), k.leftEye().y()) < k.noseTip().y(), k.toString());
+            assertTrue(k.noseTip().y() < k.mouth().y(), k.toString());
+            for (FaceKeypoints.Point p : List.of(k.rightEye(), k.leftEye(), k.noseTip(), k.mouth())) {
+                assertTrue(p.x() > f.box().x() && p.x() < f.box().x() + f.box().width()
+                        && p.y() > f.box().y() && p.y() < f.box().y() + f.box().height(), p + " outside " + f.box());
+            }
+        } finally {
+            frame.release();
+        }
+        TensorLedger.Snapshot after = TensorLedger.snapshot();
+        assertEquals(before.open(), after.open(), "every input tensor and result is closed");
+        assertTrue(after.created() > before.created());
+    }
+
+    @Test
+    void blankAndNoiseFramesHaveNoFace() throws Exception {
+        Mat blank = TestFrames.blankFrame(640, 480, 128);
+        Mat noise = new Mat(480, 640, org.opencv.core.CvType.CV_8UC3);
+        org.opencv.core.Core.randu(noise, 0, 255);
+        try (BlazeFaceDetector d = open()) {
+            assertEquals(List.of(), d.find(blank));
+            assertEquals(List.of(), d.find(noise));
+            assertEquals(List.of(), d.find(new Mat()));
+        } finally {
+            blank.release();
+            noise.release();
+        }
+    }
+
+    @Test
+    void findsTheAstronautWithHerMouthAndNoseCovered() throws Exception {
+        Mat frame = TestFrames.closeUpFrame();
+        // The same light-blue "surgical mask" the cascade test uses, over nose, mouth and chin.
+        Imgproc.rectangle(frame, new Point(168 * 1.6 - 40, 122 * 1.6), new Point(284 * 1.6 - 40, 178 * 1.6),
+                new Scalar(225, 205, 170), -1);
+        try (BlazeFaceDetector d = open()) {
+            List<DetectedFace> faces = d.find(frame);
+            assertTrue(faces.stream().anyMatch(b -> Math.abs(b.box().centerX() - TestFrames.CLOSE_UP_FACE.x) < 50
+                    && Math.abs(b.box().centerY() - TestFrames.CLOSE_UP_FACE.y) < 50 && b.box().width() > 100
+                    && b.box().width() < 260), faces.toString());
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** The astronaut's head (photo pixels 140..310 x 30..200), pasted at the given boxes of a grey 640x480 frame. */
+    static Mat group(List<Rect> heads) {
+        Mat photo = TestFrames.astronaut();
+        Mat head = photo.submat(new Rect(140, 30, 170, 170));
+        Mat frame = TestFrames.blankFrame(640, 480, 110);
+        for (Rect r : heads) {
+            Mat roi = frame.submat(r);
+            Imgproc.resize(head, roi, roi.size(), 0, 0, Imgproc.INTER_AREA);
+            roi.release();
+        }
+        head.release();
+        photo.release();
+        return frame;
+    }
+
+    static List<Rect> sixHeads() {
+        List<Rect> heads = new ArrayList<>();
+        for (int row = 0; row < 2; row++) {
+            for (int col = 0; col < 3; col++) {
+                heads.add(new Rect(12 + col * 210, 25 + row * 225, 195, 195));
+            }
+        }
+        return heads;
+    }
+
+    @Test
+    void findsEveryFaceOfAGroup() throws Exception {
+        List<Rect> heads = sixHeads();
+        Mat frame = group(heads);
+        try (BlazeFaceDetector d = open()) {
+            List<DetectedFace> faces = d.find(frame);
+            assertEquals(heads.size(), faces.size(), faces.toString());
+            for (Rect r : heads) {
+                // The face sits at about (85, 85) of each 170 px head crop.
+                int cx = r.x + r.width / 2;
+                int cy = r.y + r.height / 2;
+                assertEquals(1, faces.stream().filter(f -> Math.abs(f.box().centerX() - cx) < 30
+                        && Math.abs(f.box().centerY() - cy) < 40).count(), "face of head " + r + ": " + faces);
+            }
+            for (int i = 1; i < faces.size(); i++) {
+                assertTrue(faces.get(i - 1).box().area() >= faces.get(i).box().area(), "largest first");
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void faceCutByTheFrameBorderIsFoundAndClamped() throws Exception {
+        // The photo pasted so that a fifth of the face (photo x 178..272) lies left of the frame.
+        Mat photo = TestFrames.astronaut();
+        Mat frame = TestFrames.blankFrame(640, 480, 110);
+        photo.submat(new Rect(196, 0, 316, 480)).copyTo(frame.submat(new Rect(0, 0, 316, 480)));
+        try (BlazeFaceDetector d = open()) {
+            List<DetectedFace> faces = d.find(frame);
+            assertEquals(1, faces.size(), faces.toString());
+            Box b = faces.get(0).box();
+            assertEquals(0, b.x(), "box clamped at the left border: " + b);
+            assertTrue(b.width() > 50 && b.width() < 100 && b.y() > 40 && b.y() < 130, b.toString());
+            Box crop = b.squareAround(0.2, 640, 480);
+            assertEquals(crop.width(), crop.height(), "the crop stays square at the border: " + crop);
+            assertEquals(0, crop.x());
+        } finally {
+            frame.release();
+            photo.release();
+        }
+    }
+
+    @Test
+    void grayscaleAndPortraitFramesWork() throws Exception {
+        Mat photo = TestFrames.astronaut();
+        Mat gray = new Mat();
+        Imgproc.cvtColor(photo, gray, Imgproc.COLOR_BGR2GRAY);
+        Mat portrait = photo.submat(new Rect(100, 0, 250, 512)).clone();
+        try (BlazeFaceDetector d = open()) {
+            List<DetectedFace> g = d.find(gray);
+            assertTrue(g.stream().anyMatch(f -> Math.abs(f.box().centerX() - 225) < 35
+                    && Math.abs(f.box().centerY() - 125) < 35), g.toString());
+            List<DetectedFace> p = d.find(portrait);
+            assertTrue(p.stream().anyMatch(f -> Math.abs(f.box().centerX() - 125) < 35
+                    && Math.abs(f.box().centerY() - 125) < 35), p.toString());
+        } finally {
+            photo.release();
+            gray.release();
+            portrait.release();
+        }
+    }
+
+    @Test
+    void missingOrCorruptModelFileIsUnavailableAndTheCascadesStandIn() throws Exception {
+        Path corrupt = dir.resolve("corrupt.onnx");
+        byte[] real = BlazeFaceDetector.class.getResourceAsStream(BlazeFaceDetector.RESOURCE).readAllBytes();
+        Files.write(corrupt, java.util.Arrays.copyOf(real, real.length / 3)); // truncated download
+        Path garbage = dir.resolve("garbage.onnx");
+        Files.writeString(garbage, "not a model");
+        Path missing = dir.resolve("none.onnx");
+        for (Path p : List.of(corrupt, garbage, missing)) {
+            BlazeFaceDetector.Settings s = BlazeFaceDetector.Settings.defaults().withModelFile(p);
+            BlazeFaceDetector.UnavailableException e = assertThrows(BlazeFaceDetector.UnavailableException.class,
+                    () -> BlazeFaceDetector.open(s));
+            assertTrue(e.getMessage().contains(p.getFileName().toString()), e.getMessage());
+            List<String> notices = new ArrayList<>();
+            try (FaceFinder f = FaceFinder.open(s, notices::add)) {
+                assertInstanceOf(FaceDetector.class, f);
+                assertEquals(1, notices.size());
+                assertTrue(notices.get(0).contains("BlazeFace face detector unavailable")
+                        && notices.get(0).contains("cascades"), notices.get(0));
+            }
+        }
+        List<String> none = new ArrayList<>();
+        try (FaceFinder f = FaceFinder.open(BlazeFaceDetector.Settings.defaults(), none::add)) {
+            assertInstanceOf(BlazeFaceDetector.class, f);
+        }
+        assertEquals(List.of(), none);
+    }
+
+    @Test
+    void aGraphWithOtherInputsIsRejected() throws Exception {
+        // Any valid ONNX graph that is not BlazeFace: the tiny ViT test model.
+        Path vit = dev.vitlens.testing.TinyModels.writeVitFolder(dir.resolve("tiny"), 64, 16, 2, 0, 0);
+        BlazeFaceDetector.UnavailableException e = assertThrows(BlazeFaceDetector.UnavailableException.class,
+                () -> BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withModelFile(vit.resolve("model.onnx"))));
+        assertTrue(e.getMessage().contains("input:0"), e.getMessage());
+    }
+}

@@ -1,0 +1,166 @@
+package dev.vitlens.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitlens.testing.TinyModels;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code vitlens classify --faces} on photos built from the committed astronaut portrait. */
+class ClassifyFacesTest {
+    @TempDir
+    static Path tmp;
+    static Path model;
+    static Path group;
+    static Path portrait;
+    static Path empty;
+    /** Where the six heads of {@link #group} are: x, y, side. */
+    static final List<int[]> HEADS = new ArrayList<>();
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        model = TinyModels.writeVitFolder(tmp.resolve("tiny"), 28, 7, 2, 1, 1);
+        BufferedImage astronaut;
+        try (InputStream in = ClassifyFacesTest.class.getResourceAsStream("/dev/vitlens/camera/astronaut.png")) {
+            astronaut = ImageIO.read(in);
+        }
+        portrait = tmp.resolve("astronaut.png");
+        ImageIO.write(astronaut, "png", portrait.toFile());
+        // A "group photo": the astronaut's head (photo 140..310 x 30..200) six times, at two sizes, on grey.
+        BufferedImage img = new BufferedImage(800, 520, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setColor(new Color(110, 110, 110));
+        g.fillRect(0, 0, 800, 520);
+        for (int i = 0; i < 6; i++) {
+            int side = i < 3 ? 240 : 200;
+            int x = 15 + (i % 3) * 260;
+            int y = i < 3 ? 10 : 290;
+            g.drawImage(astronaut, x, y, x + side, y + side, 140, 30, 310, 200, null);
+            HEADS.add(new int[] {x, y, side});
+        }
+        g.dispose();
+        group = tmp.resolve("group.jpg");
+        ImageIO.write(img, "jpg", group.toFile());
+        BufferedImage blank = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
+        empty = tmp.resolve("empty.png");
+        ImageIO.write(blank, "png", empty.toFile());
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Cli.newCommandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void jsonListsEveryFaceOfAGroupInThePhotosPixels() throws Exception {
+        Run r = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "-k", "2", "--format", "json",
+                group.toString(), portrait.toString(), empty.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode all = new ObjectMapper().readTree(r.out());
+        assertEquals(3, all.size());
+        JsonNode groupFaces = all.get(0).get("faces");
+        assertEquals(6, groupFaces.size(), groupFaces.toString());
+        for (int[] h : HEADS) {
+            // The face sits at about the middle of each pasted head.
+            double cx = h[0] + h[2] / 2.0;
+            double cy = h[1] + h[2] / 2.0;
+            int matches = 0;
+            for (JsonNode f : groupFaces) {
+                JsonNode b = f.get("box");
+                double fx = b.get(0).asDouble() + b.get(2).asDouble() / 2;
+                double fy = b.get(1).asDouble() + b.get(3).asDouble() / 2;
+                if (Math.abs(fx - cx) < 0.2 * h[2] && Math.abs(fy - cy) < 0.25 * h[2]) {
+                    matches++;
+                    assertTrue(b.get(2).asInt() > 0.35 * h[2] && b.get(2).asInt() < 0.9 * h[2], f.toString());
+                }
+            }
+            assertEquals(1, matches, "head at " + h[0] + "," + h[1] + ": " + groupFaces);
+        }
+        for (JsonNode f : groupFaces) {
+            assertTrue(f.get("score").asDouble() >= 0.5 && f.get("score").asDouble() <= 1, f.toString());
+            assertEquals(2, f.get("top").size());
+            assertTrue(f.get("top").get(0).has("label") && f.get("top").get(0).has("index"), f.toString());
+            assertTrue(f.get("keypoints").has("left_eye"), f.toString());
+        }
+        JsonNode one = all.get(1).get("faces");
+        assertEquals(1, one.size(), one.toString());
+        JsonNode b = one.get(0).get("box");
+        assertEquals(225, b.get(0).asDouble() + b.get(2).asDouble() / 2, 30);
+        assertEquals(125, b.get(1).asDouble() + b.get(3).asDouble() / 2, 30);
+        assertEquals(0, all.get(2).get("faces").size(), "a black image has no face");
+        assertEquals(2, all.get(2).get("top").size(), "the whole image is still classified");
+    }
+
+    @Test
+    void textAndCsvShowTheFaces() {
+        Run text = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "-k", "1", portrait.toString(),
+                empty.toString());
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("  face 1 ["), text.out());
+        assertTrue(text.out().contains("(detector 0."), text.out());
+        assertTrue(text.out().contains("  no face found"), text.out());
+
+        Run csv = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "-k", "2", "--format", "csv",
+                group.toString());
+        assertEquals(0, csv.exit(), csv.err());
+        List<String> lines = csv.out().lines().toList();
+        assertTrue(lines.get(0).endsWith(",error,face,box_x,box_y,box_w,box_h,face_score"), lines.get(0));
+        int columns = lines.get(0).split(",", -1).length;
+        lines.forEach(l -> assertEquals(columns, l.split(",", -1).length, l));
+        assertEquals(2 + 6 * 2, lines.size() - 1, "2 whole-image rows, then 2 rows per face: " + csv.out());
+        assertTrue(lines.get(lines.size() - 1).contains(",6,"), lines.get(lines.size() - 1));
+        // Without --faces the CSV keeps its columns.
+        Run plain = run("classify", "-m", model.toString(), "--device", "cpu", "--format", "csv", group.toString());
+        assertTrue(plain.out().lines().findFirst().orElseThrow().endsWith(",inference_ms,error"), plain.out());
+    }
+
+    @Test
+    void cascadesCanBeChosenAndHaveNoScore() throws Exception {
+        Run r = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "--detector", "thorough",
+                "--format", "json", portrait.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode faces = new ObjectMapper().readTree(r.out()).get(0).get("faces");
+        assertTrue(faces.size() >= 1, faces.toString());
+        assertTrue(faces.get(0).get("score").isNull(), faces.toString());
+    }
+
+    @Test
+    void deitMaskLabelsEachFace() throws Exception {
+        assumeTrue(Files.isRegularFile(Path.of("models/deit-mask/model.onnx")), "models/deit-mask not present");
+        Run r = run("classify", "-m", "deit-mask", "--device", "cpu", "--faces", "--format", "json", group.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode faces = new ObjectMapper().readTree(r.out()).get(0).get("faces");
+        assertEquals(6, faces.size(), faces.toString());
+        for (JsonNode f : faces) {
+            String label = f.get("top").get(0).get("label").asText();
+            assertTrue(label.equals("with_mask") || label.equals("without_mask"), label);
+        }
+    }
+}
