@@ -16,7 +16,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 JAR = os.environ.get("ORT_JAR") or (glob.glob(os.path.expanduser(
-    "~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar")) or [""])[-1]
+    "~/.m2/repository/com/microsoft/onnxruntime/onnxruntime*/*/onnxruntime*.jar")) or [""])[-1]   # CPU or GPU jar
 
 
 def run(model, x, tmp):
