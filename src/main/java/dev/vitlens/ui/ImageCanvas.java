@@ -2,7 +2,7 @@ package dev.vitlens.ui;
 
 import dev.vitlens.ui.viewmodel.PatchPosition;
 import dev.vitlens.ui.viewmodel.QueryChoice;
-import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
+import dev.vitlens.ui.viewmodel.OverlayViewModel;
 import javafx.beans.Observable;
 import javafx.geometry.Point2D;
 import javafx.scene.canvas.Canvas;
@@ -20,7 +20,7 @@ import javafx.scene.paint.Color;
  */
 public final class ImageCanvas extends Region {
 
-    private final WorkbenchViewModel viewModel;
+    private final OverlayViewModel viewModel;
     private final Canvas canvas = new Canvas();
     private double panX;
     private double panY;
@@ -28,7 +28,7 @@ public final class ImageCanvas extends Region {
     private double dragStartY;
     private boolean dragged;
 
-    public ImageCanvas(WorkbenchViewModel viewModel) {
+    public ImageCanvas(OverlayViewModel viewModel) {
         this.viewModel = viewModel;
         getStyleClass().add("image-canvas");
         getChildren().add(canvas);
@@ -36,7 +36,7 @@ public final class ImageCanvas extends Region {
         for (Observable o : new Observable[] {viewModel.imageProperty(), viewModel.heatmapImageProperty(),
                 viewModel.heatmapVisibleProperty(), viewModel.heatmapOpacityProperty(), viewModel.gridVisibleProperty(),
                 viewModel.gridRowsProperty(), viewModel.gridColumnsProperty(), viewModel.hoveredPatchProperty(),
-                viewModel.explorer().queryProperty(), viewModel.zoomProperty(), viewModel.modelRegionProperty(),
+                viewModel.queryProperty(), viewModel.zoomProperty(), viewModel.modelRegionProperty(),
                 widthProperty(), heightProperty()}) {
             o.addListener(obs -> draw());
         }
@@ -190,7 +190,7 @@ public final class ImageCanvas extends Region {
                 g.strokeLine(o.getX(), y, o.getX() + w, y);
             }
         }
-        QueryChoice query = viewModel.explorer().queryProperty().get();
+        QueryChoice query = viewModel.queryProperty().get();
         if (query != null && query.kind() == QueryChoice.Kind.PATCH) {
             g.setStroke(Color.web("#ff3b30"));
             g.setLineWidth(3);
