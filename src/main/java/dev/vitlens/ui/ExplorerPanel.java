@@ -1,17 +1,12 @@
 package dev.vitlens.ui;
 
 import atlantafx.base.theme.Styles;
-import dev.vitlens.ui.viewmodel.ColormapChoice;
 import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.ui.viewmodel.ExplorerViewModel;
-import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
 import javafx.beans.binding.Bindings;
-import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.Separator;
 import javafx.scene.control.Slider;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
@@ -19,34 +14,12 @@ import javafx.scene.layout.VBox;
 
 import java.util.Locale;
 
-/** Heatmap display controls and the attention explorer (method, layer, head, query, discard ratio). */
+/** The attention explorer: method, layer, head, query and discard ratio, and what the shown map is. */
 public final class ExplorerPanel extends VBox {
 
-    public ExplorerPanel(WorkbenchViewModel viewModel) {
+    public ExplorerPanel(ExplorerViewModel explorer) {
         getStyleClass().add("explorer-panel");
         setSpacing(8);
-        ExplorerViewModel explorer = viewModel.explorer();
-
-        Label overlayTitle = new Label("Overlay");
-        overlayTitle.getStyleClass().add(Styles.TITLE_4);
-        CheckBox heatmap = new CheckBox("Heatmap (H)");
-        heatmap.setId("heatmapToggle");
-        heatmap.selectedProperty().bindBidirectional(viewModel.heatmapVisibleProperty());
-        CheckBox grid = new CheckBox("Patch grid (G)");
-        grid.setId("gridToggle");
-        grid.selectedProperty().bindBidirectional(viewModel.gridVisibleProperty());
-        Slider opacity = new Slider(0, 1, viewModel.heatmapOpacityProperty().get());
-        opacity.setId("opacity");
-        opacity.valueProperty().bindBidirectional(viewModel.heatmapOpacityProperty());
-        opacity.disableProperty().bind(viewModel.heatmapVisibleProperty().not());
-        ComboBox<ColormapChoice> colormap = new ComboBox<>(FXCollections.observableArrayList(ColormapChoice.values()));
-        colormap.setId("colormap");
-        colormap.valueProperty().bindBidirectional(viewModel.colormapProperty());
-
-        GridPane overlay = form();
-        overlay.addRow(0, heatmap, grid);
-        overlay.addRow(1, new Label("Opacity"), opacity);
-        overlay.addRow(2, new Label("Colormap"), colormap);
 
         Label explorerTitle = new Label("Attention explorer");
         explorerTitle.getStyleClass().add(Styles.TITLE_4);
@@ -117,13 +90,13 @@ public final class ExplorerPanel extends VBox {
         description.setId("heatmapDescription");
         description.setWrapText(true);
         description.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
-        description.textProperty().bind(viewModel.heatmapDescriptionProperty());
+        description.textProperty().bind(explorer.descriptionProperty());
         Label hint = new Label("Click a patch to see what it attends to.");
         hint.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
         hint.setWrapText(true);
 
-        disableProperty().bind(viewModel.imageProperty().isNull());
-        getChildren().addAll(overlayTitle, overlay, new Separator(), explorerTitle, form, description, hint);
+        disableProperty().bind(explorer.hasImageProperty().not());
+        getChildren().addAll(explorerTitle, form, description, hint);
         setPadding(new Insets(0));
     }
 
@@ -134,7 +107,7 @@ public final class ExplorerPanel extends VBox {
         return box;
     }
 
-    private static GridPane form() {
+    static GridPane form() {
         GridPane grid = new GridPane();
         grid.setHgap(8);
         grid.setVgap(6);

@@ -2,7 +2,7 @@ package dev.vitlens.ui;
 
 import atlantafx.base.theme.Styles;
 import dev.vitlens.ui.viewmodel.GalleryItem;
-import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
+import dev.vitlens.ui.viewmodel.GalleryViewModel;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -19,10 +19,10 @@ import javafx.scene.layout.VBox;
 /** A folder's images as a strip of thumbnails with their top-1, plus the batch progress and a cancel button. */
 public final class GalleryStrip extends VBox {
 
-    public GalleryStrip(WorkbenchViewModel viewModel) {
+    public GalleryStrip(GalleryViewModel gallery) {
         getStyleClass().add("gallery-strip");
         setSpacing(4);
-        ListView<GalleryItem> list = new ListView<>(viewModel.gallery());
+        ListView<GalleryItem> list = new ListView<>(gallery.items());
         list.setId("gallery");
         list.setOrientation(Orientation.HORIZONTAL);
         list.setPrefHeight(128);
@@ -30,10 +30,10 @@ public final class GalleryStrip extends VBox {
         list.setCellFactory(view -> new ThumbnailCell());
         list.getSelectionModel().selectedIndexProperty().addListener((obs, old, now) -> {
             if (now.intValue() >= 0) {
-                viewModel.galleryIndexProperty().set(now.intValue());
+                gallery.select(now.intValue());
             }
         });
-        viewModel.galleryIndexProperty().addListener((obs, old, now) -> {
+        gallery.indexProperty().addListener((obs, old, now) -> {
             int index = now.intValue();
             if (index >= 0 && list.getSelectionModel().getSelectedIndex() != index) {
                 list.getSelectionModel().select(index);
@@ -43,24 +43,24 @@ public final class GalleryStrip extends VBox {
 
         ProgressBar progress = new ProgressBar();
         progress.setId("galleryProgress");
-        progress.progressProperty().bind(viewModel.galleryProgressProperty());
+        progress.progressProperty().bind(gallery.progressProperty());
         progress.setMaxWidth(Double.MAX_VALUE);
         HBox.setHgrow(progress, Priority.ALWAYS);
         Label status = new Label();
         status.setId("galleryStatus");
         status.getStyleClass().add(Styles.TEXT_SMALL);
-        status.textProperty().bind(viewModel.galleryStatusProperty());
+        status.textProperty().bind(gallery.statusProperty());
         Button cancel = new Button("Cancel");
         cancel.setId("galleryCancel");
         cancel.getStyleClass().addAll(Styles.SMALL, Styles.DANGER);
-        cancel.disableProperty().bind(viewModel.galleryRunningProperty().not());
-        cancel.setOnAction(e -> viewModel.cancelBatch());
+        cancel.disableProperty().bind(gallery.runningProperty().not());
+        cancel.setOnAction(e -> gallery.cancelBatch());
         HBox bar = new HBox(8, progress, status, cancel);
         bar.setAlignment(Pos.CENTER_LEFT);
 
         getChildren().addAll(bar, list);
         // Only take space when a folder is open.
-        visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(viewModel.gallery()));
+        visibleProperty().bind(javafx.beans.binding.Bindings.isNotEmpty(gallery.items()));
         managedProperty().bind(visibleProperty());
     }
 

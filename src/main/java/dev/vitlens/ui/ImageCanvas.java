@@ -2,7 +2,7 @@ package dev.vitlens.ui;
 
 import dev.vitlens.ui.viewmodel.PatchPosition;
 import dev.vitlens.ui.viewmodel.QueryChoice;
-import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
+import dev.vitlens.ui.viewmodel.OverlayViewModel;
 import javafx.beans.Observable;
 import javafx.geometry.Point2D;
 import javafx.scene.canvas.Canvas;
@@ -20,7 +20,7 @@ import javafx.scene.paint.Color;
  */
 public final class ImageCanvas extends Region {
 
-    private final WorkbenchViewModel viewModel;
+    private final OverlayViewModel overlay;
     private final Canvas canvas = new Canvas();
     private double panX;
     private double panY;
@@ -28,32 +28,32 @@ public final class ImageCanvas extends Region {
     private double dragStartY;
     private boolean dragged;
 
-    public ImageCanvas(WorkbenchViewModel viewModel) {
-        this.viewModel = viewModel;
+    public ImageCanvas(OverlayViewModel overlay) {
+        this.overlay = overlay;
         getStyleClass().add("image-canvas");
         getChildren().add(canvas);
         setMinSize(200, 200);
-        for (Observable o : new Observable[] {viewModel.imageProperty(), viewModel.heatmapImageProperty(),
-                viewModel.heatmapVisibleProperty(), viewModel.heatmapOpacityProperty(), viewModel.gridVisibleProperty(),
-                viewModel.gridRowsProperty(), viewModel.gridColumnsProperty(), viewModel.hoveredPatchProperty(),
-                viewModel.explorer().queryProperty(), viewModel.zoomProperty(), viewModel.modelRegionProperty(),
+        for (Observable o : new Observable[] {overlay.imageProperty(), overlay.heatmapImageProperty(),
+                overlay.heatmapVisibleProperty(), overlay.heatmapOpacityProperty(), overlay.gridVisibleProperty(),
+                overlay.gridRowsProperty(), overlay.gridColumnsProperty(), overlay.hoveredPatchProperty(),
+                overlay.queryProperty(), overlay.zoomProperty(), overlay.modelRegionProperty(),
                 widthProperty(), heightProperty()}) {
             o.addListener(obs -> draw());
         }
-        viewModel.zoomProperty().addListener((obs, old, now) -> {
+        overlay.zoomProperty().addListener((obs, old, now) -> {
             if (now.doubleValue() == 1.0) {
                 panX = 0;
                 panY = 0;
             }
         });
-        viewModel.imageProperty().addListener((obs, old, now) -> {
+        overlay.imageProperty().addListener((obs, old, now) -> {
             if (old == null || now == null || old.getWidth() != now.getWidth() || old.getHeight() != now.getHeight()) {
                 panX = 0;
                 panY = 0;
             }
         });
-        canvas.setOnMouseMoved(e -> viewModel.hoveredPatchProperty().set(patchAt(e.getX(), e.getY())));
-        canvas.setOnMouseExited(e -> viewModel.hoveredPatchProperty().set(null));
+        canvas.setOnMouseMoved(e -> overlay.hoveredPatchProperty().set(patchAt(e.getX(), e.getY())));
+        canvas.setOnMouseExited(e -> overlay.hoveredPatchProperty().set(null));
         canvas.setOnMousePressed(e -> {
             dragStartX = e.getX();
             dragStartY = e.getY();
@@ -64,7 +64,7 @@ public final class ImageCanvas extends Region {
             if (e.getButton() == MouseButton.PRIMARY && !dragged) {
                 PatchPosition patch = patchAt(e.getX(), e.getY());
                 if (patch != null) {
-                    viewModel.selectPatch(patch);
+                    overlay.selectPatch(patch);
                 }
             }
         });
@@ -86,9 +86,9 @@ public final class ImageCanvas extends Region {
 
     private void zoomByWheel(ScrollEvent e) {
         if (e.getDeltaY() > 0) {
-            viewModel.zoomIn();
+            overlay.zoomIn();
         } else if (e.getDeltaY() < 0) {
-            viewModel.zoomOut();
+            overlay.zoomOut();
         }
     }
 
@@ -102,7 +102,7 @@ public final class ImageCanvas extends Region {
     /** Scale from image pixels to screen: fit to the area, times the zoom. */
     private double scale(Image image) {
         double fit = Math.min((getWidth() - 16) / image.getWidth(), (getHeight() - 16) / image.getHeight());
-        return Math.max(0.01, fit) * viewModel.zoomProperty().get();
+        return Math.max(0.01, fit) * overlay.zoomProperty().get();
     }
 
     private Point2D origin(Image image, double scale) {
@@ -112,9 +112,9 @@ public final class ImageCanvas extends Region {
 
     /** The patch under a canvas point, or null outside the image or without a grid. */
     PatchPosition patchAt(double x, double y) {
-        Image image = viewModel.imageProperty().get();
-        int rows = viewModel.gridRowsProperty().get();
-        int cols = viewModel.gridColumnsProperty().get();
+        Image image = overlay.imageProperty().get();
+        int rows = overlay.gridRowsProperty().get();
+        int cols = overlay.gridColumnsProperty().get();
         if (image == null || rows == 0 || cols == 0) {
             return null;
         }
@@ -129,9 +129,9 @@ public final class ImageCanvas extends Region {
 
     /** Canvas coordinates of the centre of a patch (used by tests to click a patch as a user would). */
     public Point2D patchCenter(PatchPosition patch) {
-        javafx.geometry.Rectangle2D seen = seenArea(viewModel.imageProperty().get());
-        double cellW = seen.getWidth() / viewModel.gridColumnsProperty().get();
-        double cellH = seen.getHeight() / viewModel.gridRowsProperty().get();
+        javafx.geometry.Rectangle2D seen = seenArea(overlay.imageProperty().get());
+        double cellW = seen.getWidth() / overlay.gridColumnsProperty().get();
+        double cellH = seen.getHeight() / overlay.gridRowsProperty().get();
         return new Point2D(seen.getMinX() + (patch.col() + 0.5) * cellW, seen.getMinY() + (patch.row() + 0.5) * cellH);
     }
 
@@ -141,7 +141,7 @@ public final class ImageCanvas extends Region {
         Point2D o = origin(image, scale);
         double w = image.getWidth() * scale;
         double h = image.getHeight() * scale;
-        dev.vitlens.engine.ImageRegion r = viewModel.modelRegionProperty().get();
+        dev.vitlens.engine.ImageRegion r = overlay.modelRegionProperty().get();
         return new javafx.geometry.Rectangle2D(o.getX() + r.x() * w, o.getY() + r.y() * h, r.width() * w,
                 r.height() * h);
     }
@@ -150,7 +150,7 @@ public final class ImageCanvas extends Region {
         GraphicsContext g = canvas.getGraphicsContext2D();
         g.setGlobalAlpha(1);
         g.clearRect(0, 0, canvas.getWidth(), canvas.getHeight());
-        Image image = viewModel.imageProperty().get();
+        Image image = overlay.imageProperty().get();
         if (image == null) {
             return;
         }
@@ -161,24 +161,24 @@ public final class ImageCanvas extends Region {
         g.setImageSmoothing(false);
         g.drawImage(image, o.getX(), o.getY(), w, h);
         javafx.geometry.Rectangle2D seen = seenArea(image);
-        Image heat = viewModel.heatmapImageProperty().get();
-        if (heat != null && viewModel.heatmapVisibleProperty().get()) {
+        Image heat = overlay.heatmapImageProperty().get();
+        if (heat != null && overlay.heatmapVisibleProperty().get()) {
             g.setImageSmoothing(true);
-            g.setGlobalAlpha(viewModel.heatmapOpacityProperty().get());
+            g.setGlobalAlpha(overlay.heatmapOpacityProperty().get());
             g.drawImage(heat, seen.getMinX(), seen.getMinY(), seen.getWidth(), seen.getHeight());
             g.setGlobalAlpha(1);
         }
         o = new Point2D(seen.getMinX(), seen.getMinY());
         w = seen.getWidth();
         h = seen.getHeight();
-        int rows = viewModel.gridRowsProperty().get();
-        int cols = viewModel.gridColumnsProperty().get();
+        int rows = overlay.gridRowsProperty().get();
+        int cols = overlay.gridColumnsProperty().get();
         if (rows == 0 || cols == 0) {
             return;
         }
         double cellW = w / cols;
         double cellH = h / rows;
-        if (viewModel.gridVisibleProperty().get()) {
+        if (overlay.gridVisibleProperty().get()) {
             g.setStroke(Color.rgb(255, 255, 255, 0.45));
             g.setLineWidth(1);
             for (int c = 0; c <= cols; c++) {
@@ -190,13 +190,13 @@ public final class ImageCanvas extends Region {
                 g.strokeLine(o.getX(), y, o.getX() + w, y);
             }
         }
-        QueryChoice query = viewModel.explorer().queryProperty().get();
+        QueryChoice query = overlay.queryProperty().get();
         if (query != null && query.kind() == QueryChoice.Kind.PATCH) {
             g.setStroke(Color.web("#ff3b30"));
             g.setLineWidth(3);
             g.strokeRect(o.getX() + query.col() * cellW, o.getY() + query.row() * cellH, cellW, cellH);
         }
-        PatchPosition hovered = viewModel.hoveredPatchProperty().get();
+        PatchPosition hovered = overlay.hoveredPatchProperty().get();
         if (hovered != null) {
             g.setFill(Color.rgb(255, 255, 255, 0.18));
             g.fillRect(o.getX() + hovered.col() * cellW, o.getY() + hovered.row() * cellH, cellW, cellH);

@@ -2,7 +2,7 @@ package dev.vitlens.ui;
 
 import atlantafx.base.theme.Styles;
 import dev.vitlens.ui.viewmodel.ModelEntry;
-import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
+import dev.vitlens.ui.viewmodel.SessionViewModel;
 import javafx.geometry.Pos;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -17,15 +17,15 @@ import javafx.scene.layout.VBox;
  */
 public final class ModelPicker extends ComboBox<ModelEntry> {
 
-    public ModelPicker(WorkbenchViewModel viewModel) {
-        super(viewModel.models());
+    public ModelPicker(SessionViewModel session) {
+        super(session.models());
         setId("modelPicker");
         getStyleClass().add("model-picker");
         setPrefWidth(330);
         setPromptText("Loading models\u2026");
         setCellFactory(list -> new EntryCell(true));
         setButtonCell(new EntryCell(false));
-        valueProperty().bindBidirectional(viewModel.selectedModelProperty());
+        valueProperty().bindBidirectional(session.selectedModelProperty());
     }
 
     private static final class EntryCell extends ListCell<ModelEntry> {

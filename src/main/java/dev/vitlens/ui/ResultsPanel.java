@@ -2,7 +2,7 @@ package dev.vitlens.ui;
 
 import atlantafx.base.theme.Styles;
 import dev.vitlens.engine.Prediction;
-import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
+import dev.vitlens.ui.viewmodel.SessionViewModel;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
@@ -19,7 +19,7 @@ public final class ResultsPanel extends VBox {
 
     private final GridPane bars = new GridPane();
 
-    public ResultsPanel(WorkbenchViewModel viewModel) {
+    public ResultsPanel(SessionViewModel session) {
         getStyleClass().add("results-panel");
         setSpacing(8);
         Label title = new Label("Prediction");
@@ -32,26 +32,26 @@ public final class ResultsPanel extends VBox {
         timings.setId("timings");
         timings.getStyleClass().addAll(Styles.TEXT_SMALL, Styles.TEXT_MUTED);
         timings.setWrapText(true);
-        timings.textProperty().bind(viewModel.timingsProperty());
+        timings.textProperty().bind(session.timingsProperty());
 
         Label device = new Label();
         device.setId("device");
         device.getStyleClass().add(Styles.TEXT_SMALL);
-        device.textProperty().bind(viewModel.deviceProperty().map(d -> d.isEmpty() ? "" : "Device: " + d));
+        device.textProperty().bind(session.deviceProperty().map(d -> d.isEmpty() ? "" : "Device: " + d));
         Tooltip deviceTip = new Tooltip();
-        deviceTip.textProperty().bind(viewModel.deviceNoteProperty());
-        viewModel.deviceNoteProperty().addListener((obs, old, now) ->
+        deviceTip.textProperty().bind(session.deviceNoteProperty());
+        session.deviceNoteProperty().addListener((obs, old, now) ->
                 device.setTooltip(now == null || now.isEmpty() ? null : deviceTip));
 
-        viewModel.predictions().addListener((ListChangeListener<Prediction>) change -> rebuild(viewModel));
-        rebuild(viewModel);
+        session.predictions().addListener((ListChangeListener<Prediction>) change -> rebuild(session));
+        rebuild(session);
         getChildren().addAll(title, bars, timings, device);
     }
 
-    private void rebuild(WorkbenchViewModel viewModel) {
+    private void rebuild(SessionViewModel session) {
         bars.getChildren().clear();
         int row = 0;
-        for (Prediction p : viewModel.predictions()) {
+        for (Prediction p : session.predictions()) {
             Label label = new Label(p.label());
             label.getStyleClass().add(row == 0 ? "top1-label" : "prediction-label");
             if (row == 0) {

@@ -1,6 +1,5 @@
 package dev.vitlens.ui;
 
-import atlantafx.base.theme.Styles;
 import dev.vitlens.imaging.ImageFormats;
 import dev.vitlens.ui.viewmodel.LiveViewModel;
 import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
@@ -18,10 +17,8 @@ import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressIndicator;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.Slider;
-import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextInputControl;
@@ -49,27 +46,31 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
-/** The main window's content: menus, toolbar, image tab (image, gallery, results, explorer) and the live tab. */
+/** The main window's content: menus, toolbar, status bar and one tab per registered {@link WorkbenchPage}. */
 public final class WorkbenchView extends StackPane {
 
     private final WorkbenchViewModel viewModel;
     private final ModelPicker modelPicker;
-    private final ImageCanvas imageCanvas;
+    private final List<WorkbenchPage> pages;
     private final Menu recentMenu = new Menu("Open _Recent");
     private final Consumer<Boolean> themeSwitcher;
 
-    private final LiveViewModel liveViewModel;
-
+    /** The window with the registered pages ({@link WorkbenchPages#ALL}). */
     public WorkbenchView(WorkbenchViewModel viewModel, LiveViewModel liveViewModel, Consumer<Boolean> themeSwitcher) {
-        this.viewModel = viewModel;
-        this.liveViewModel = liveViewModel;
+        this(new PageContext(viewModel, liveViewModel, viewModel.tasks()), WorkbenchPages.ALL, themeSwitcher);
+    }
+
+    /** The window with {@code pages} as its tabs, in order. */
+    public WorkbenchView(PageContext context, List<Function<PageContext, WorkbenchPage>> pages,
+                         Consumer<Boolean> themeSwitcher) {
+        this.viewModel = context.workbench();
         this.themeSwitcher = themeSwitcher;
         getStyleClass().add("workbench");
-        modelPicker = new ModelPicker(viewModel);
-        imageCanvas = new ImageCanvas(viewModel);
-        imageCanvas.setId("imageCanvas");
+        modelPicker = new ModelPicker(viewModel.session());
+        this.pages = pages.stream().map(page -> page.apply(context)).toList();
 
         BorderPane layout = new BorderPane();
         layout.setTop(new VBox(menuBar(), toolBar()));
@@ -84,8 +85,10 @@ public final class WorkbenchView extends StackPane {
         rebuildRecent();
     }
 
+    /** The images page's canvas (tests click on it). */
     public ImageCanvas imageCanvas() {
-        return imageCanvas;
+        return pages.stream().filter(ImagesPage.class::isInstance).map(ImagesPage.class::cast).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no images page")).imageCanvas();
     }
 
     /** Keys without modifiers (G, H, arrows) act unless a control that needs them has the focus. */
@@ -98,16 +101,16 @@ public final class WorkbenchView extends StackPane {
             boolean focusWantsKeys = focus instanceof TextInputControl || focus instanceof Slider
                     || focus instanceof ComboBoxBase<?> || focus instanceof javafx.scene.control.ListView<?>;
             if (e.getCode() == KeyCode.G && !(focus instanceof TextInputControl)) {
-                viewModel.toggleGrid();
+                viewModel.overlay().toggleGrid();
                 e.consume();
             } else if (e.getCode() == KeyCode.H && !(focus instanceof TextInputControl)) {
-                viewModel.toggleHeatmap();
+                viewModel.overlay().toggleHeatmap();
                 e.consume();
             } else if (e.getCode() == KeyCode.RIGHT && !focusWantsKeys) {
-                viewModel.nextImage();
+                viewModel.gallery().next();
                 e.consume();
             } else if (e.getCode() == KeyCode.LEFT && !focusWantsKeys) {
-                viewModel.previousImage();
+                viewModel.gallery().previous();
                 e.consume();
             }
         });
@@ -124,13 +127,13 @@ public final class WorkbenchView extends StackPane {
         Menu file = new Menu("_File", null, open, openFolder, recentMenu, paste, new SeparatorMenuItem(), saveOverlay,
                 saveResults, copyJson, new SeparatorMenuItem(), quit);
 
-        MenuItem grid = item("Toggle Patch _Grid (G)", null, viewModel::toggleGrid);
-        MenuItem heat = item("Toggle _Heatmap (H)", null, viewModel::toggleHeatmap);
-        MenuItem fit = item("_Fit", "Shortcut+0", viewModel::fit);
-        MenuItem zoomIn = item("Zoom _In", "Shortcut+=", viewModel::zoomIn);
-        MenuItem zoomOut = item("Zoom _Out", "Shortcut+-", viewModel::zoomOut);
-        MenuItem previous = item("_Previous Image (Left)", null, viewModel::previousImage);
-        MenuItem next = item("_Next Image (Right)", null, viewModel::nextImage);
+        MenuItem grid = item("Toggle Patch _Grid (G)", null, viewModel.overlay()::toggleGrid);
+        MenuItem heat = item("Toggle _Heatmap (H)", null, viewModel.overlay()::toggleHeatmap);
+        MenuItem fit = item("_Fit", "Shortcut+0", viewModel.overlay()::fit);
+        MenuItem zoomIn = item("Zoom _In", "Shortcut+=", viewModel.overlay()::zoomIn);
+        MenuItem zoomOut = item("Zoom _Out", "Shortcut+-", viewModel.overlay()::zoomOut);
+        MenuItem previous = item("_Previous Image (Left)", null, viewModel.gallery()::previous);
+        MenuItem next = item("_Next Image (Right)", null, viewModel.gallery()::next);
         javafx.scene.control.CheckMenuItem dark = new javafx.scene.control.CheckMenuItem("_Dark Theme");
         dark.setSelected(viewModel.settings().darkTheme());
         dark.selectedProperty().addListener((obs, was, now) -> {
@@ -140,7 +143,7 @@ public final class WorkbenchView extends StackPane {
         Menu view = new Menu("_View", null, heat, grid, new SeparatorMenuItem(), fit, zoomIn, zoomOut,
                 new SeparatorMenuItem(), previous, next, new SeparatorMenuItem(), dark);
 
-        MenuItem rerun = item("_Run Again", "F5", viewModel::rerun);
+        MenuItem rerun = item("_Run Again", "F5", viewModel.session()::rerun);
         MenuItem pickModel = item("Choose _Model", "Shortcut+M", () -> {
             modelPicker.requestFocus();
             modelPicker.show();
@@ -163,18 +166,18 @@ public final class WorkbenchView extends StackPane {
     private ToolBar toolBar() {
         Button open = toolButton("Open", "Open images or a folder (Ctrl+O)", this::chooseFiles);
         open.setId("openButton");
-        Button rerun = toolButton("Run", "Run the model again (F5)", viewModel::rerun);
+        Button rerun = toolButton("Run", "Run the model again (F5)", viewModel.session()::rerun);
         Button save = toolButton("Save overlay", "Save the image with its heatmap as PNG (Ctrl+S)", this::saveOverlay);
-        Button fit = toolButton("Fit", "Fit the image to the window (Ctrl+0)", viewModel::fit);
-        Button zoomIn = toolButton("+", "Zoom in (Ctrl+=)", viewModel::zoomIn);
-        Button zoomOut = toolButton("\u2212", "Zoom out (Ctrl+-)", viewModel::zoomOut);
+        Button fit = toolButton("Fit", "Fit the image to the window (Ctrl+0)", viewModel.overlay()::fit);
+        Button zoomIn = toolButton("+", "Zoom in (Ctrl+=)", viewModel.overlay()::zoomIn);
+        Button zoomOut = toolButton("\u2212", "Zoom out (Ctrl+-)", viewModel.overlay()::zoomOut);
         Label modelLabel = new Label("Model");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         ProgressIndicator busy = new ProgressIndicator();
         busy.setId("busy");
         busy.setPrefSize(20, 20);
-        busy.visibleProperty().bind(viewModel.busyProperty());
+        busy.visibleProperty().bind(viewModel.session().busyProperty());
         return new ToolBar(open, rerun, save, new javafx.scene.control.Separator(Orientation.VERTICAL), modelLabel,
                 modelPicker, new javafx.scene.control.Separator(Orientation.VERTICAL), fit, zoomOut, zoomIn, spacer,
                 busy);
@@ -189,56 +192,31 @@ public final class WorkbenchView extends StackPane {
     }
 
     private TabPane tabs() {
-        StackPane imageArea = new StackPane(imageCanvas, emptyHint());
-        imageArea.getStyleClass().add("image-area");
-        VBox left = new VBox(imageArea, new GalleryStrip(viewModel));
-        VBox.setVgrow(imageArea, Priority.ALWAYS);
-        left.setPadding(new Insets(0, 0, 6, 0));
-
-        VBox side = new VBox(14, new ResultsPanel(viewModel), new javafx.scene.control.Separator(),
-                new ExplorerPanel(viewModel));
-        side.setPadding(new Insets(12));
-        side.getStyleClass().add("side-panel");
-        ScrollPane sideScroll = new ScrollPane(side);
-        sideScroll.setFitToWidth(true);
-        sideScroll.setMinWidth(300);
-        sideScroll.setPrefWidth(360);
-
-        SplitPane split = new SplitPane(left, sideScroll);
-        split.setDividerPositions(0.7);
-        SplitPane.setResizableWithParent(sideScroll, false);
-
-        Tab images = new Tab("Images", split);
-        images.setId("imagesTab");
-        Tab live = new Tab("Live", new LiveTabContent(liveViewModel));
-        live.setId("liveTab");
-        live.setOnSelectionChanged(e -> {
-            if (live.isSelected() && liveViewModel.models().isEmpty()) {
-                liveViewModel.loadModels();
-            }
-        });
-        TabPane tabs = new TabPane(images, live);
+        TabPane tabs = new TabPane();
+        for (WorkbenchPage page : pages) {
+            Tab tab = new Tab(page.title(), page.node());
+            tab.setId(page.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "Tab");
+            tab.setOnSelectionChanged(e -> {
+                if (tab.isSelected()) {
+                    page.selected();
+                }
+            });
+            page.bind(viewModel.session().currentProperty());
+            tabs.getTabs().add(tab);
+        }
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         return tabs;
-    }
-
-    private Node emptyHint() {
-        Label hint = new Label("Drop images or a folder here, paste (Ctrl+V) or open (Ctrl+O)");
-        hint.getStyleClass().addAll(Styles.TITLE_4, Styles.TEXT_MUTED);
-        hint.visibleProperty().bind(viewModel.imageProperty().isNull());
-        hint.setMouseTransparent(true);
-        return hint;
     }
 
     private HBox statusBar() {
         Label status = new Label();
         status.setId("status");
-        status.textProperty().bind(viewModel.statusProperty());
+        status.textProperty().bind(viewModel.session().statusProperty());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         Label hover = new Label();
         hover.setId("hoverPatch");
-        hover.textProperty().bind(viewModel.hoveredPatchProperty()
+        hover.textProperty().bind(viewModel.overlay().hoveredPatchProperty()
                 .map(p -> "patch row " + p.row() + ", col " + p.col()).orElse(""));
         HBox bar = new HBox(12, status, spacer, hover);
         bar.getStyleClass().add("status-bar");
@@ -307,7 +285,7 @@ public final class WorkbenchView extends StackPane {
         if (clipboard.hasFiles()) {
             viewModel.openFiles(clipboard.getFiles().stream().map(File::toPath).toList());
         } else if (clipboard.hasImage()) {
-            viewModel.openImage("Pasted image", clipboard.getImage());
+            viewModel.session().openImage("Pasted image", clipboard.getImage());
         } else {
             viewModel.notify(dev.vitlens.ui.viewmodel.Notice.warning("Nothing to paste",
                     "The clipboard holds no image and no files."));
@@ -315,38 +293,38 @@ public final class WorkbenchView extends StackPane {
     }
 
     private void saveOverlay() {
-        if (!viewModel.hasResult()) {
+        if (!viewModel.export().hasResult()) {
             viewModel.notify(dev.vitlens.ui.viewmodel.Notice.warning("Nothing to save", "Open an image first."));
             return;
         }
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Save overlay");
-        chooser.setInitialFileName(viewModel.exportStem() + "-overlay.png");
+        chooser.setInitialFileName(viewModel.export().exportStem() + "-overlay.png");
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("PNG image", "*.png"));
         File target = chooser.showSaveDialog(window());
         if (target != null) {
-            viewModel.saveOverlay(target.toPath());
+            viewModel.export().saveOverlay(target.toPath());
         }
     }
 
     private void saveResults() {
-        if (!viewModel.hasResult()) {
+        if (!viewModel.export().hasResult()) {
             viewModel.notify(dev.vitlens.ui.viewmodel.Notice.warning("Nothing to save", "Open an image first."));
             return;
         }
         FileChooser chooser = new FileChooser();
         chooser.setTitle("Save results");
-        chooser.setInitialFileName(viewModel.exportStem() + "-results.json");
+        chooser.setInitialFileName(viewModel.export().exportStem() + "-results.json");
         chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("JSON", "*.json"),
                 new FileChooser.ExtensionFilter("CSV", "*.csv"));
         File target = chooser.showSaveDialog(window());
         if (target != null) {
-            viewModel.saveResults(target.toPath());
+            viewModel.export().saveResults(target.toPath());
         }
     }
 
     private void copyJson() {
-        viewModel.resultsJson().ifPresentOrElse(json -> {
+        viewModel.export().resultsJson().ifPresentOrElse(json -> {
             ClipboardContent content = new ClipboardContent();
             content.putString(json);
             Clipboard.getSystemClipboard().setContent(content);

@@ -133,17 +133,17 @@ class LogitsOnlyModelFxTest {
 
     @Test
     void workbenchShowsTheSameRolloutAsVitlensExplain(FxRobot robot) throws Exception {
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !viewModel.models().isEmpty());
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !viewModel.session().models().isEmpty());
         robot.interact(() -> viewModel.openFiles(List.of(image)));
         WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> "photo.png".equals(
-                viewModel.imageNameProperty().get()) && !viewModel.busyProperty().get());
+                viewModel.session().imageNameProperty().get()) && !viewModel.session().busyProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
 
-        String description = viewModel.heatmapDescriptionProperty().get();
+        String description = viewModel.session().heatmapDescriptionProperty().get();
         assertFalse(description.contains("no attentions"), description);
         assertTrue(description.startsWith("rollout"), description);
-        assertNotNull(viewModel.heatmapImageProperty().get(), "a heatmap is drawn");
-        Explanation shown = viewModel.explanationProperty().get();
+        assertNotNull(viewModel.session().heatmapImageProperty().get(), "a heatmap is drawn");
+        Explanation shown = viewModel.session().explanationProperty().get();
         assertNotNull(shown);
 
         // The same image through the CLI, with the workbench's default explorer settings (discard 0.9).
@@ -170,7 +170,7 @@ class LogitsOnlyModelFxTest {
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-6f, "patch " + i);
         }
-        assertEquals(printed.get("top").get(0).get("label").asText(), viewModel.predictions().get(0).label());
+        assertEquals(printed.get("top").get(0).get("label").asText(), viewModel.session().predictions().get(0).label());
 
         // The user's folder is left as it was copied: the derived model lives in the cache.
         try (Stream<Path> files = Files.list(userModel)) {

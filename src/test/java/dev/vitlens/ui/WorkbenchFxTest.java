@@ -17,6 +17,7 @@ import dev.vitlens.ui.viewmodel.WorkbenchSettings;
 import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
 import javafx.application.Platform;
 import javafx.geometry.Point2D;
+import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
@@ -147,7 +148,11 @@ class WorkbenchFxTest {
         live = TaskExecutor.singleThread("test-live", Platform::runLater);
         liveViewModel = new LiveViewModel(() -> new ModelCatalog(modelsDir, root.resolve("no-user-models")), live,
                 Platform::runLater, viewModel::notify);
-        view = new WorkbenchView(viewModel, liveViewModel, dark -> { });
+        // The registered pages plus one more, as a new teaching view would add itself.
+        List<java.util.function.Function<PageContext, WorkbenchPage>> pages = new java.util.ArrayList<>(
+                WorkbenchPages.ALL);
+        pages.add(ProbePage::new);
+        view = new WorkbenchView(new PageContext(viewModel, liveViewModel, viewModel.tasks()), pages, dark -> { });
         Scene scene = new Scene(view, 1200, 800);
         view.installKeyHandlers(scene);
         stage.setScene(scene);
@@ -170,10 +175,10 @@ class WorkbenchFxTest {
     }
 
     private void openAndWait(FxRobot robot, Path file) throws Exception {
-        waitUntil(() -> !viewModel.models().isEmpty());
+        waitUntil(() -> !viewModel.session().models().isEmpty());
         robot.interact(() -> viewModel.openFiles(List.of(file)));
-        waitUntil(() -> file.getFileName().toString().equals(viewModel.imageNameProperty().get())
-                && !viewModel.busyProperty().get());
+        waitUntil(() -> file.getFileName().toString().equals(viewModel.session().imageNameProperty().get())
+                && !viewModel.session().busyProperty().get());
     }
 
     private static String expectedTop1(Path file, String modelId) throws Exception {
@@ -186,30 +191,66 @@ class WorkbenchFxTest {
         return String.format(Locale.ROOT, "%.1f%%", (double) c.top().get(0).score() * 100);
     }
 
+    /** A page that shows what it was bound to: the image name and the model of the current analysis. */
+    static final class ProbePage implements WorkbenchPage {
+        private final Label label = new Label("nothing yet");
+
+        ProbePage(PageContext context) {
+            label.setId("probeLabel");
+        }
+
+        @Override
+        public String title() {
+            return "Probe View";
+        }
+
+        @Override
+        public javafx.scene.Node node() {
+            return label;
+        }
+
+        @Override
+        public void bind(javafx.beans.property.ReadOnlyObjectProperty<dev.vitlens.ui.viewmodel.CurrentAnalysis> analysis) {
+            label.textProperty().bind(analysis.map(a -> a.image().name() + " on " + a.analysis().modelId())
+                    .orElse("nothing yet"));
+        }
+    }
+
+    @Test
+    void aRegisteredPageIsATabThatFollowsTheCurrentAnalysis(FxRobot robot) throws Exception {
+        javafx.scene.control.TabPane tabs = robot.lookup(".tab-pane").queryAs(javafx.scene.control.TabPane.class);
+        assertEquals(List.of("Images", "Live", "Probe View"), tabs.getTabs().stream().map(t -> t.getText()).toList());
+        assertEquals("probeviewTab", tabs.getTabs().get(2).getId());
+        openAndWait(robot, red);
+        robot.clickOn("Probe View");
+        waitUntil(() -> robot.lookup("#probeLabel").tryQuery().map(Node::isVisible).orElse(false));
+        assertEquals("red.png on tiny-a", robot.lookup("#probeLabel").queryAs(Label.class).getText());
+    }
+
     @Test
     void droppedFileShowsItsTop1InTheResultsPanel(FxRobot robot) throws Exception {
         openAndWait(robot, red);
         Label top1 = robot.lookup("#top1").queryAs(Label.class);
         assertEquals(expectedTop1(red, "tiny-a"), top1.getText());
         assertTrue(robot.lookup(percent(red, "tiny-a")).tryQuery().isPresent(), "top-1 percentage is shown");
-        assertTrue(viewModel.timingsProperty().get().contains("inference"));
-        assertEquals("CPU", viewModel.deviceProperty().get());
-        assertNotNull(viewModel.imageProperty().get());
-        assertNotNull(viewModel.heatmapImageProperty().get(), "tiny-a exports attentions, so a heatmap is drawn");
+        assertTrue(viewModel.session().timingsProperty().get().contains("inference"));
+        assertEquals("CPU", viewModel.session().deviceProperty().get());
+        assertNotNull(viewModel.session().imageProperty().get());
+        assertNotNull(viewModel.session().heatmapImageProperty().get(), "tiny-a exports attentions, so a heatmap is drawn");
     }
 
     @Test
     void switchingModelRerunsAndShowsTheOtherModelsResult(FxRobot robot) throws Exception {
         openAndWait(robot, blue);
-        String before = viewModel.timingsProperty().get();
-        ModelEntry other = viewModel.models().stream().filter(m -> m.id().equals("tiny-b")).findFirst().orElseThrow();
-        robot.interact(() -> viewModel.selectedModelProperty().set(other));
-        waitUntil(() -> viewModel.predictions().size() == 4 && !viewModel.busyProperty().get());
+        String before = viewModel.session().timingsProperty().get();
+        ModelEntry other = viewModel.session().models().stream().filter(m -> m.id().equals("tiny-b")).findFirst().orElseThrow();
+        robot.interact(() -> viewModel.session().selectedModelProperty().set(other));
+        waitUntil(() -> viewModel.session().predictions().size() == 4 && !viewModel.session().busyProperty().get());
         assertEquals(expectedTop1(blue, "tiny-b"), robot.lookup("#top1").queryAs(Label.class).getText());
         assertTrue(robot.lookup(percent(blue, "tiny-b")).tryQuery().isPresent());
-        assertEquals(4, viewModel.gridRowsProperty().get(), "tiny-b has a 4x4 patch grid (32 px / 8)");
+        assertEquals(4, viewModel.session().gridRowsProperty().get(), "tiny-b has a 4x4 patch grid (32 px / 8)");
         assertEquals(2, viewModel.explorer().layerCountProperty().get());
-        assertNotEquals(before, viewModel.timingsProperty().get());
+        assertNotEquals(before, viewModel.session().timingsProperty().get());
     }
 
     @Test
@@ -222,7 +263,7 @@ class WorkbenchFxTest {
         robot.clickOn(canvas, javafx.scene.input.MouseButton.SECONDARY); // focus the window without a patch click
         robot.type(KeyCode.H);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(false, viewModel.heatmapVisibleProperty().get());
+        assertEquals(false, viewModel.overlay().heatmapVisibleProperty().get());
         assertEquals(false, robot.lookup("#heatmapToggle").queryAs(CheckBox.class).isSelected());
         int without = pixel(robot, canvas, centre);
         assertNotEquals(withHeatmap, without, "hiding the heatmap changes the drawn pixel");
@@ -230,7 +271,7 @@ class WorkbenchFxTest {
         robot.type(KeyCode.H);
         Slider opacity = robot.lookup("#opacity").queryAs(Slider.class);
         robot.interact(() -> opacity.setValue(1.0));
-        assertEquals(1.0, viewModel.heatmapOpacityProperty().get(), 1e-9);
+        assertEquals(1.0, viewModel.overlay().heatmapOpacityProperty().get(), 1e-9);
         int opaque = pixel(robot, canvas, centre);
         assertNotEquals(withHeatmap, opaque, "full opacity changes the blend");
     }
@@ -245,45 +286,45 @@ class WorkbenchFxTest {
     @Test
     void clickingAPatchMakesItTheQuery(FxRobot robot) throws Exception {
         openAndWait(robot, red);
-        Image before = viewModel.heatmapImageProperty().get();
+        Image before = viewModel.session().heatmapImageProperty().get();
         ImageCanvas canvas = view.imageCanvas();
         Point2D target = canvas.localToScreen(canvas.patchCenter(new PatchPosition(2, 3)));
         robot.clickOn(target);
-        waitUntil(() -> viewModel.heatmapImageProperty().get() != before && !viewModel.busyProperty().get());
+        waitUntil(() -> viewModel.session().heatmapImageProperty().get() != before && !viewModel.session().busyProperty().get());
         assertEquals(QueryChoice.patch(2, 3), viewModel.explorer().queryProperty().get());
-        assertTrue(viewModel.heatmapDescriptionProperty().get().contains("patch (2, 3)"),
-                viewModel.heatmapDescriptionProperty().get());
+        assertTrue(viewModel.session().heatmapDescriptionProperty().get().contains("patch (2, 3)"),
+                viewModel.session().heatmapDescriptionProperty().get());
     }
 
     @Test
     void explorerSwitchesToRawAttentionAndOcclusion(FxRobot robot) throws Exception {
         openAndWait(robot, blue);
         robot.interact(() -> viewModel.explorer().methodProperty().set(ExplanationMethods.get("attention")));
-        waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("raw attention")
-                && !viewModel.busyProperty().get());
+        waitUntil(() -> viewModel.session().heatmapDescriptionProperty().get().startsWith("raw attention")
+                && !viewModel.session().busyProperty().get());
         robot.interact(() -> viewModel.explorer().layerProperty().set(0));
-        waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("raw attention, layer 1,")
-                && !viewModel.busyProperty().get());
+        waitUntil(() -> viewModel.session().heatmapDescriptionProperty().get().startsWith("raw attention, layer 1,")
+                && !viewModel.session().busyProperty().get());
         robot.interact(() -> viewModel.explorer().methodProperty().set(ExplanationMethods.get("occlusion")));
-        waitUntil(() -> viewModel.heatmapDescriptionProperty().get().startsWith("occlusion")
-                && !viewModel.busyProperty().get());
-        assertEquals(ColormapChoice.DIVERGING, viewModel.colormapProperty().get());
-        assertTrue(viewModel.heatmapDescriptionProperty().get().contains(expectedTop1(blue, "tiny-a")));
+        waitUntil(() -> viewModel.session().heatmapDescriptionProperty().get().startsWith("occlusion")
+                && !viewModel.session().busyProperty().get());
+        assertEquals(ColormapChoice.DIVERGING, viewModel.overlay().colormapProperty().get());
+        assertTrue(viewModel.session().heatmapDescriptionProperty().get().contains(expectedTop1(blue, "tiny-a")));
     }
 
     @Test
     void folderBatchReachesHundredPercentAndCanBeCancelled(FxRobot robot) throws Exception {
-        waitUntil(() -> !viewModel.models().isEmpty());
+        waitUntil(() -> !viewModel.session().models().isEmpty());
         robot.interact(() -> viewModel.openFiles(List.of(folder)));
-        waitUntil(() -> viewModel.gallery().size() == 6 && viewModel.galleryProgressProperty().get() == 1.0
-                && !viewModel.galleryRunningProperty().get());
-        for (GalleryItem item : viewModel.gallery()) {
+        waitUntil(() -> viewModel.gallery().items().size() == 6 && viewModel.gallery().progressProperty().get() == 1.0
+                && !viewModel.gallery().runningProperty().get());
+        for (GalleryItem item : viewModel.gallery().items()) {
             assertEquals(GalleryItem.State.DONE, item.stateProperty().get(), item.name());
             assertEquals(expectedTop1(item.file(), "tiny-a"), item.top1().label());
         }
-        waitUntil(() -> "img-00.png".equals(viewModel.imageNameProperty().get()));
-        robot.interact(viewModel::nextImage);
-        waitUntil(() -> "img-01.png".equals(viewModel.imageNameProperty().get()));
+        waitUntil(() -> "img-00.png".equals(viewModel.session().imageNameProperty().get()));
+        robot.interact(viewModel.gallery()::next);
+        waitUntil(() -> "img-01.png".equals(viewModel.session().imageNameProperty().get()));
 
         // A big folder, cancelled once it has started: it stops short of 100% and keeps what it finished.
         Path big = Files.createDirectories(root.resolve("big"));
@@ -308,18 +349,18 @@ class WorkbenchFxTest {
             }
         };
         robot.interact(() -> {
-            viewModel.galleryProgressProperty().addListener(cancelOnFirstProgress);
+            viewModel.gallery().progressProperty().addListener(cancelOnFirstProgress);
             viewModel.openFiles(List.of(big));
         });
-        waitUntil(() -> viewModel.galleryStatusProperty().get().startsWith("Cancelled"));
-        robot.interact(() -> viewModel.galleryProgressProperty().removeListener(cancelOnFirstProgress));
-        assertTrue(!viewModel.galleryRunningProperty().get());
-        double stoppedAt = viewModel.galleryProgressProperty().get();
+        waitUntil(() -> viewModel.gallery().statusProperty().get().startsWith("Cancelled"));
+        robot.interact(() -> viewModel.gallery().progressProperty().removeListener(cancelOnFirstProgress));
+        assertTrue(!viewModel.gallery().runningProperty().get());
+        double stoppedAt = viewModel.gallery().progressProperty().get();
         assertTrue(stoppedAt < 1.0, "cancelled before the end, at " + stoppedAt);
-        assertTrue(viewModel.galleryStatusProperty().get().startsWith("Cancelled"));
+        assertTrue(viewModel.gallery().statusProperty().get().startsWith("Cancelled"));
         Thread.sleep(300);
         WaitForAsyncUtils.waitForFxEvents();
-        assertEquals(stoppedAt, viewModel.galleryProgressProperty().get(), 1e-9, "no progress after cancel");
+        assertEquals(stoppedAt, viewModel.gallery().progressProperty().get(), 1e-9, "no progress after cancel");
     }
 
     @Test
@@ -331,9 +372,9 @@ class WorkbenchFxTest {
         Path csv = out.resolve("results.csv");
         Files.writeString(json, "old content the user agreed to replace");
         robot.interact(() -> {
-            viewModel.saveOverlay(png);
-            viewModel.saveResults(json);
-            viewModel.saveResults(csv);
+            viewModel.export().saveOverlay(png);
+            viewModel.export().saveResults(json);
+            viewModel.export().saveResults(csv);
         });
         waitUntil(() -> viewModel.notices().stream().filter(n -> n.title().endsWith("saved")).count() == 3);
         BufferedImage overlay = ImageIO.read(png.toFile());
@@ -342,7 +383,7 @@ class WorkbenchFxTest {
         String top1 = expectedTop1(red, "tiny-a");
         assertTrue(Files.readString(json).contains("\"label\" : \"" + top1 + "\""), Files.readString(json));
         assertTrue(Files.readString(csv).lines().skip(1).findFirst().orElseThrow().contains(",1," + top1 + ","));
-        assertEquals(viewModel.resultsJson().orElseThrow(), Files.readString(json));
+        assertEquals(viewModel.export().resultsJson().orElseThrow(), Files.readString(json));
         try (var listing = Files.list(out)) {
             assertEquals(3, listing.count(), "no temp files left behind");
         }
@@ -383,7 +424,7 @@ class WorkbenchFxTest {
 
     @Test
     void ctrlVPastesAClipboardImageAndClassifiesIt(FxRobot robot) throws Exception {
-        waitUntil(() -> !viewModel.models().isEmpty() && !viewModel.busyProperty().get());
+        waitUntil(() -> !viewModel.session().models().isEmpty() && !viewModel.session().busyProperty().get());
         robot.interact(() -> {
             javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
             content.putImage(new Image(blue.toUri().toString()));
@@ -391,17 +432,17 @@ class WorkbenchFxTest {
         });
         robot.clickOn(view.imageCanvas(), javafx.scene.input.MouseButton.SECONDARY);
         robot.press(KeyCode.CONTROL).type(KeyCode.V).release(KeyCode.CONTROL);
-        waitUntil(() -> "Pasted image".equals(viewModel.imageNameProperty().get()) && !viewModel.busyProperty().get());
+        waitUntil(() -> "Pasted image".equals(viewModel.session().imageNameProperty().get()) && !viewModel.session().busyProperty().get());
         assertEquals(expectedTop1(blue, "tiny-a"), robot.lookup("#top1").queryAs(Label.class).getText());
     }
 
     @Test
     void unusableModelIsListedDisabledWithItsReason(FxRobot robot) throws Exception {
-        waitUntil(() -> !viewModel.models().isEmpty());
-        ModelEntry broken = viewModel.models().stream().filter(m -> m.id().equals("broken-model")).findFirst()
+        waitUntil(() -> !viewModel.session().models().isEmpty());
+        ModelEntry broken = viewModel.session().models().stream().filter(m -> m.id().equals("broken-model")).findFirst()
                 .orElseThrow();
         assertTrue(!broken.available() && !broken.unavailableReason().isBlank(), broken.toString());
-        assertEquals("tiny-a", viewModel.selectedModelProperty().get().id(), "an unusable model is never chosen");
+        assertEquals("tiny-a", viewModel.session().selectedModelProperty().get().id(), "an unusable model is never chosen");
         robot.clickOn("#modelPicker");
         waitUntil(() -> robot.lookup(".list-cell").queryAll().stream()
                 .anyMatch(c -> ((javafx.scene.control.ListCell<?>) c).getItem() == broken));
@@ -423,7 +464,7 @@ class WorkbenchFxTest {
         Notification notification = robot.lookup(".notification").queryAs(Notification.class);
         assertTrue(notification.getMessage().contains("broken.png"), notification.getMessage());
         assertEquals(shown, robot.lookup("#top1").queryAs(Label.class).getText());
-        assertEquals("red.png", viewModel.imageNameProperty().get());
-        assertNotNull(viewModel.imageProperty().get());
+        assertEquals("red.png", viewModel.session().imageNameProperty().get());
+        assertNotNull(viewModel.session().imageProperty().get());
     }
 }

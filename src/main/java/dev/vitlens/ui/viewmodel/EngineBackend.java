@@ -102,7 +102,7 @@ public final class EngineBackend implements WorkbenchBackend {
                 device = runner.device().name();
                 note = runner.fallbackReason().map(r -> "CUDA not used: " + r).orElse("");
             } catch (Exception e) {
-                problem = WorkbenchViewModel.describe(e);
+                problem = ErrorText.describe(e);
             }
             entries.add(new ModelEntry(info.id(), info.displayName(), info.family(), info.inputHeight(),
                     info.inputWidth(), info.labels(), device, note, problem));
@@ -216,7 +216,7 @@ public final class EngineBackend implements WorkbenchBackend {
             session = engine.open(entry.require(), AnalysisEngine.AttentionOutputs.IF_POSSIBLE);
         } catch (Exception e) {
             loadFailures.put(modelId, String.format(Locale.ROOT, "cannot load model %s: %s", modelId,
-                    WorkbenchViewModel.describe(e)));
+                    ErrorText.describe(e)));
             throw e;
         }
         sessions.put(modelId, session);

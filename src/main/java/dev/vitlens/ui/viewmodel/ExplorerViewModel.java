@@ -4,15 +4,20 @@ import dev.vitlens.catalog.Family;
 import dev.vitlens.catalog.TokenLayout;
 import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.engine.method.ExplanationMethods;
-import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -30,13 +35,15 @@ public final class ExplorerViewModel {
     private final ObjectProperty<ExplanationMethod> method =
             new SimpleObjectProperty<>(ExplanationMethods.defaultMethod());
     private final IntegerProperty layer = new SimpleIntegerProperty(0);
-    private final IntegerProperty layerCount = new SimpleIntegerProperty(1);
+    private final ReadOnlyIntegerWrapper layerCount = new ReadOnlyIntegerWrapper(1);
     private final ObservableList<HeadChoice> headChoices = FXCollections.observableArrayList(HeadChoice.MEAN);
     private final ObjectProperty<HeadChoice> head = new SimpleObjectProperty<>(HeadChoice.MEAN);
     private final ObservableList<QueryChoice> queryChoices = FXCollections.observableArrayList(QueryChoice.AUTO);
     private final ObjectProperty<QueryChoice> query = new SimpleObjectProperty<>(QueryChoice.AUTO);
     private final DoubleProperty discardRatio = new SimpleDoubleProperty(0.9);
-    private final BooleanProperty attentionAvailable = new SimpleBooleanProperty(false);
+    private final ReadOnlyBooleanWrapper attentionAvailable = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyStringWrapper description = new ReadOnlyStringWrapper("");
+    private final ReadOnlyBooleanWrapper hasImage = new ReadOnlyBooleanWrapper(false);
 
     private TokenLayout layout;
     private Family family;
@@ -53,6 +60,12 @@ public final class ExplorerViewModel {
         head.addListener(changed);
         query.addListener(changed);
         discardRatio.addListener(changed);
+    }
+
+    /** Follows the session: what the shown map is, and whether there is an image to explain at all. */
+    void follow(ObservableValue<String> shownDescription, ObservableValue<Boolean> imageShown) {
+        description.bind(shownDescription);
+        hasImage.bind(imageShown);
     }
 
     /** The current choices, fitted to a (possibly different) model's layout; pure, callable from any thread. */
@@ -149,7 +162,12 @@ public final class ExplorerViewModel {
 
     /** The methods the backend can compute, from the registry. */
     public ObservableList<ExplanationMethod> methods() {
-        return methods;
+        return FXCollections.unmodifiableObservableList(methods);
+    }
+
+    /** Offers only what the backend can compute. */
+    void offer(List<ExplanationMethod> supported) {
+        methods.setAll(supported);
     }
 
     public ObjectProperty<ExplanationMethod> methodProperty() {
@@ -160,12 +178,12 @@ public final class ExplorerViewModel {
         return layer;
     }
 
-    public IntegerProperty layerCountProperty() {
-        return layerCount;
+    public ReadOnlyIntegerProperty layerCountProperty() {
+        return layerCount.getReadOnlyProperty();
     }
 
     public ObservableList<HeadChoice> headChoices() {
-        return headChoices;
+        return FXCollections.unmodifiableObservableList(headChoices);
     }
 
     public ObjectProperty<HeadChoice> headProperty() {
@@ -173,7 +191,7 @@ public final class ExplorerViewModel {
     }
 
     public ObservableList<QueryChoice> queryChoices() {
-        return queryChoices;
+        return FXCollections.unmodifiableObservableList(queryChoices);
     }
 
     public ObjectProperty<QueryChoice> queryProperty() {
@@ -184,7 +202,16 @@ public final class ExplorerViewModel {
         return discardRatio;
     }
 
-    public BooleanProperty attentionAvailableProperty() {
-        return attentionAvailable;
+    public ReadOnlyBooleanProperty attentionAvailableProperty() {
+        return attentionAvailable.getReadOnlyProperty();
+    }
+
+    /** What the shown map is ("rollout through layer 6, ..."), or why there is none. */
+    public ReadOnlyStringProperty descriptionProperty() {
+        return description.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty hasImageProperty() {
+        return hasImage.getReadOnlyProperty();
     }
 }

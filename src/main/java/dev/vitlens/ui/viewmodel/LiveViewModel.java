@@ -87,7 +87,7 @@ public final class LiveViewModel {
                                 .orElse(ids.isEmpty() ? null : ids.get(0)));
                     }
                 }).onFailure(e -> notices.accept(Notice.error("Cannot list models for live view",
-                        WorkbenchViewModel.describe(e)))));
+                        ErrorText.describe(e)))));
     }
 
     /** A camera index ("0"), an MJPEG AVI file or a folder of images. */
@@ -152,7 +152,7 @@ public final class LiveViewModel {
             status.set("Live: " + started.description());
         }).onFailure(error -> {
             status.set("Stopped");
-            notices.accept(Notice.error("Cannot start live view", WorkbenchViewModel.describe(error)));
+            notices.accept(Notice.error("Cannot start live view", ErrorText.describe(error)));
         }).onFinished(() -> starting.set(false)));
     }
 
@@ -231,9 +231,9 @@ public final class LiveViewModel {
                 return true;
             }));
         }
-        status.set(cause == null ? "Stopped" : "Stopped: " + WorkbenchViewModel.describe(cause));
+        status.set(cause == null ? "Stopped" : "Stopped: " + ErrorText.describe(cause));
         if (cause != null) {
-            notices.accept(Notice.error("Live view stopped", WorkbenchViewModel.describe(cause)));
+            notices.accept(Notice.error("Live view stopped", ErrorText.describe(cause)));
         }
     }
 

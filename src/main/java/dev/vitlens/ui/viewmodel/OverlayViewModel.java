@@ -1,0 +1,140 @@
+package dev.vitlens.ui.viewmodel;
+
+import dev.vitlens.engine.ImageRegion;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.image.Image;
+
+/**
+ * How the shown image is drawn: heatmap visibility, opacity and colours, the patch grid, zoom and the hovered patch,
+ * plus read-only copies of what the image canvas draws (image, heatmap, grid size, region, attention query).
+ */
+public final class OverlayViewModel {
+
+    private static final double MIN_ZOOM = 0.1;
+    private static final double MAX_ZOOM = 32;
+
+    private final BooleanProperty heatmapVisible = new SimpleBooleanProperty(true);
+    private final DoubleProperty heatmapOpacity = new SimpleDoubleProperty(0.55);
+    private final ObjectProperty<ColormapChoice> colormap = new SimpleObjectProperty<>(ColormapChoice.VIRIDIS);
+    private final BooleanProperty gridVisible = new SimpleBooleanProperty(true);
+    private final ObjectProperty<PatchPosition> hoveredPatch = new SimpleObjectProperty<>();
+    private final ReadOnlyDoubleWrapper zoom = new ReadOnlyDoubleWrapper(1.0);
+
+    // What is drawn, followed from the session and the explorer (see follow).
+    private final ReadOnlyObjectWrapper<Image> image = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<Image> heatmapImage = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyIntegerWrapper gridRows = new ReadOnlyIntegerWrapper();
+    private final ReadOnlyIntegerWrapper gridColumns = new ReadOnlyIntegerWrapper();
+    private final ReadOnlyObjectWrapper<ImageRegion> modelRegion = new ReadOnlyObjectWrapper<>(ImageRegion.WHOLE);
+    private final ReadOnlyObjectWrapper<QueryChoice> query = new ReadOnlyObjectWrapper<>(QueryChoice.AUTO);
+    private final ReadOnlyBooleanWrapper hasImage = new ReadOnlyBooleanWrapper(false);
+    private ExplorerViewModel explorer;
+
+    /** Draws what {@code session} shows, with {@code explorer}'s query; a clicked patch becomes that query. */
+    void follow(SessionViewModel session, ExplorerViewModel explorer) {
+        this.explorer = explorer;
+        image.bind(session.imageProperty());
+        heatmapImage.bind(session.heatmapImageProperty());
+        gridRows.bind(session.gridRowsProperty());
+        gridColumns.bind(session.gridColumnsProperty());
+        modelRegion.bind(session.modelRegionProperty());
+        query.bind(explorer.queryProperty());
+        hasImage.bind(session.imageProperty().isNotNull());
+    }
+
+    public void zoomIn() {
+        zoom.set(Math.min(MAX_ZOOM, zoom.get() * 1.25));
+    }
+
+    public void zoomOut() {
+        zoom.set(Math.max(MIN_ZOOM, zoom.get() / 1.25));
+    }
+
+    public void fit() {
+        zoom.set(1.0);
+    }
+
+    public void toggleGrid() {
+        gridVisible.set(!gridVisible.get());
+    }
+
+    public void toggleHeatmap() {
+        heatmapVisible.set(!heatmapVisible.get());
+    }
+
+    /** A click on a patch makes it the attention query (nothing happens while no patch grid is shown). */
+    public void selectPatch(PatchPosition patch) {
+        if (patch == null || gridRows.get() == 0 || explorer == null) {
+            return;
+        }
+        explorer.queryPatch(patch);
+    }
+
+    public BooleanProperty heatmapVisibleProperty() {
+        return heatmapVisible;
+    }
+
+    public DoubleProperty heatmapOpacityProperty() {
+        return heatmapOpacity;
+    }
+
+    public ObjectProperty<ColormapChoice> colormapProperty() {
+        return colormap;
+    }
+
+    public BooleanProperty gridVisibleProperty() {
+        return gridVisible;
+    }
+
+    public ObjectProperty<PatchPosition> hoveredPatchProperty() {
+        return hoveredPatch;
+    }
+
+    /** Change it with {@link #zoomIn}, {@link #zoomOut} and {@link #fit}, which keep it in range. */
+    public ReadOnlyDoubleProperty zoomProperty() {
+        return zoom.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Image> imageProperty() {
+        return image.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Image> heatmapImageProperty() {
+        return heatmapImage.getReadOnlyProperty();
+    }
+
+    public ReadOnlyIntegerProperty gridRowsProperty() {
+        return gridRows.getReadOnlyProperty();
+    }
+
+    public ReadOnlyIntegerProperty gridColumnsProperty() {
+        return gridColumns.getReadOnlyProperty();
+    }
+
+    /** Where the heatmap and patch grid sit on the image: the part the model saw. */
+    public ReadOnlyObjectProperty<ImageRegion> modelRegionProperty() {
+        return modelRegion.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<QueryChoice> queryProperty() {
+        return query.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty hasImageProperty() {
+        return hasImage.getReadOnlyProperty();
+    }
+}

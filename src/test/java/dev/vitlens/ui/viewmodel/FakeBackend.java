@@ -1,0 +1,131 @@
+package dev.vitlens.ui.viewmodel;
+
+import dev.vitlens.catalog.ModelFolder;
+import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.engine.Analysis;
+import dev.vitlens.engine.Classification;
+import dev.vitlens.engine.ImageRegion;
+import dev.vitlens.engine.Prediction;
+import dev.vitlens.engine.method.Explanation;
+import dev.vitlens.engine.method.ExplanationMethod;
+import dev.vitlens.engine.method.ExplanationMethods;
+import dev.vitlens.explain.HeatGrid;
+import dev.vitlens.testing.TinyModels;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A backend that runs no model: view-model tests get fixed, recognisable answers at once. Two usable models ("vit",
+ * a 4x4 grid with attentions, and "plain", 2x2 with no attentions) and one broken one. Images named {@code bad*}
+ * fail to decode; an image's width becomes the index of its top-1 label, so tests can tell results apart.
+ */
+final class FakeBackend implements WorkbenchBackend {
+
+    static final String NO_ATTENTIONS = "no Softmax nodes in the graph";
+
+    private final ModelInfo vit;
+    private final ModelInfo plain;
+    final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+    FakeBackend(Path dir) throws Exception {
+        vit = ModelFolder.load(TinyModels.writeVitFolder(dir.resolve("vit"), 32, 8, 3, 2, 2));
+        plain = ModelFolder.load(TinyModels.writeVitFolder(dir.resolve("plain"), 16, 8, 3, 1, 1));
+    }
+
+    static ModelEntry entry(String id) {
+        return switch (id) {
+            case "vit" -> new ModelEntry("vit", "Fake ViT", null, 32, 32, List.of("class0", "class1", "class2"),
+                    "CPU", "", "");
+            case "plain" -> new ModelEntry("plain", "Plain", null, 16, 16, List.of("class0", "class1", "class2"),
+                    "CPU", "", "");
+            default -> new ModelEntry(id, "Broken", null, 0, 0, List.of(), "-", "", "config.json: bad");
+        };
+    }
+
+    @Override
+    public List<ModelEntry> listModels() {
+        return List.of(entry("broken"), entry("vit"), entry("plain"));
+    }
+
+    @Override
+    public String defaultModelId() {
+        return "vit";
+    }
+
+    @Override
+    public List<Path> sampleImages(String modelId) {
+        return List.of(Path.of("samples", "cat-1.png"));
+    }
+
+    /** A blank image whose width is its name's digit + 1 ("img-2.png" is 3 wide), so its top-1 is class (w-1)%3. */
+    static BufferedImage imageFor(Path file) {
+        String name = file.getFileName().toString();
+        int digit = name.chars().filter(Character::isDigit).map(c -> c - '0').findFirst().orElse(0);
+        return new BufferedImage(digit + 1, 4, BufferedImage.TYPE_INT_RGB);
+    }
+
+    @Override
+    public DecodedImage decode(Path file) throws IOException {
+        calls.add("decode " + file.getFileName());
+        if (file.getFileName().toString().startsWith("bad")) {
+            throw new IOException("not an image: " + file.getFileName());
+        }
+        return new DecodedImage(file, file.getFileName().toString(), imageFor(file), 1.5);
+    }
+
+    @Override
+    public Analysis classify(BufferedImage image, String modelId, int topK, boolean withAttentions) {
+        calls.add("classify " + modelId + " top" + topK);
+        ModelInfo info = modelId.equals("vit") ? vit : plain;
+        int best = (image.getWidth() - 1) % 3;
+        List<Prediction> top = new ArrayList<>();
+        top.add(new Prediction("class" + best, best, 0.8f));
+        for (int i = 0; i < 3 && top.size() < topK; i++) {
+            if (i != best) {
+                top.add(new Prediction("class" + i, i, 0.1f));
+            }
+        }
+        int tokens = 1 + info.layout().gridHeight() * info.layout().gridWidth();
+        float[][][][] attentions = withAttentions && info == vit
+                ? new float[info.layout().layers()][info.layout().heads()][tokens][tokens] : null;
+        return new Analysis(info, new Classification(top, new float[] {0.8f, 0.1f, 0.1f},
+                new Classification.Timings(0, 2.0, 3.0)), new float[3], attentions, ImageRegion.WHOLE, "CPU", "",
+                false, info == vit ? "" : NO_ATTENTIONS);
+    }
+
+    @Override
+    public List<ExplanationMethod> supportedMethods() {
+        return ExplanationMethods.all();
+    }
+
+    @Override
+    public Explanation explain(BufferedImage image, Analysis classification, ExplainSettings settings,
+                               BooleanSupplier cancelled) {
+        ExplanationMethod method = settings.method();
+        calls.add("explain " + method.name() + " layer " + settings.layer() + " query " + settings.query());
+        int rows = classification.layout().gridHeight();
+        int cols = classification.layout().gridWidth();
+        return new Explanation(method.name(), HeatGrid.of(rows, cols, new float[rows * cols]), method.signed(), 4.0,
+                method.name() + ", layer " + (settings.layer() + 1) + ", query " + settings.query(), Map.of());
+    }
+
+    @Override
+    public BufferedImage renderHeatmap(Explanation heatmap, ColormapChoice colormap, int width, int height) {
+        calls.add("render " + colormap);
+        return new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+    }
+
+    @Override
+    public BufferedImage renderOverlay(BufferedImage image, ImageRegion region, Explanation heatmap,
+                                       ColormapChoice colormap, double opacity) {
+        calls.add("overlay " + colormap + " " + opacity);
+        return new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+    }
+}
