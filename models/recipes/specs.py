@@ -3,7 +3,7 @@ from modeling import VitConfig
 from data import FASHION_LABELS, MASK_LABELS, FASHION_MEAN, FASHION_STD, IMAGENET_MEAN, IMAGENET_STD
 
 SPECS = {
-    "fashion-teacher": dict(kind="teacher", dataset="fashion", epochs=5, lr=3e-3, wd=5e-4, batch=128),
+    "fashion-teacher": dict(kind="teacher", dataset="fashion", epochs=10, lr=3e-3, wd=5e-4, batch=128),
     "mask-teacher": dict(kind="teacher", dataset="mask", epochs=15, lr=2e-3, wd=5e-4, batch=64),
     "beit-fashion": dict(
         kind="student", dataset="fashion", teacher="fashion-teacher", distill="soft",
