@@ -22,6 +22,7 @@ public final class ImageFolderSource implements FrameSource {
     private final double fps;
     private final boolean loop;
     private List<Path> images;
+    private List<Path> skipped = List.of();
     private int next;
     private long framesRead;
     private long startNanos;
@@ -46,8 +47,11 @@ public final class ImageFolderSource implements FrameSource {
         }
         OpenCvNatives.ensureLoaded();
         List<Path> found;
+        List<Path> unreadable;
         try (Stream<Path> s = Files.list(folder)) {
-            found = s.filter(Files::isRegularFile).filter(ImageFormats::hasImageExtension).sorted().toList();
+            List<Path> files = s.filter(Files::isRegularFile).filter(ImageFormats::isImageFile).sorted().toList();
+            found = files.stream().filter(ImageFormats::hasImageExtension).toList();
+            unreadable = files.stream().filter(f -> !ImageFormats.hasImageExtension(f)).toList();
         } catch (IOException e) {
             throw new FrameSourceException(FrameSourceException.Kind.UNREADABLE,
                     "Cannot list image folder " + folder + ": " + e.getMessage());
@@ -55,9 +59,10 @@ public final class ImageFolderSource implements FrameSource {
         if (found.isEmpty()) {
             throw new FrameSourceException(FrameSourceException.Kind.UNREADABLE,
                     "No images (" + ImageFormats.EXTENSIONS.stream().sorted().map(e -> "." + e)
-                            .collect(Collectors.joining(", ")) + ") in folder " + folder);
+                            .collect(Collectors.joining(", ")) + ") in folder " + folder + unreadableNote(unreadable));
         }
         images = found;
+        skipped = unreadable;
         next = 0;
         framesRead = 0;
         startNanos = System.nanoTime();
@@ -121,9 +126,24 @@ public final class ImageFolderSource implements FrameSource {
         return images != null;
     }
 
+    /** Image files of formats that cannot be read (SVG, HEIC, ...): named in {@link #describe()}, not played. */
+    public synchronized List<Path> skipped() {
+        return skipped;
+    }
+
+    private static String unreadableNote(List<Path> unreadable) {
+        if (unreadable.isEmpty()) {
+            return "";
+        }
+        return "; skipped " + unreadable.size() + " unreadable (" + unreadable.get(0).getFileName()
+                + (unreadable.size() > 1 ? ", ..." : "") + ": "
+                + ImageFormats.unreadableReason(unreadable.get(0)).orElse("unsupported format") + ")";
+    }
+
     @Override
     public synchronized String describe() {
-        return "folder " + folder.getFileName() + (images == null ? "" : " (" + images.size() + " images")
+        return "folder " + folder.getFileName() + (images == null ? "" : " (" + images.size() + " images"
+                + (skipped.isEmpty() ? "" : ", " + skipped.size() + " unreadable skipped"))
                 + (images == null ? " (" : ", ") + (fps > 0 ? fps + " fps" : "unpaced") + (loop ? ", loop" : "") + ")";
     }
 

@@ -52,8 +52,10 @@ final class ImageFiles {
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                             // Symlinks to files are followed (isRegularFile follows links); links to folders
                             // are not descended because FOLLOW_LINKS is off.
-                            if (ImageFormats.hasImageExtension(file) && Files.isRegularFile(file)) {
-                                found.add(new Item(file, null));
+                            if (ImageFormats.isImageFile(file) && Files.isRegularFile(file)) {
+                                // An SVG or HEIC is listed with its reason: a user must see every image they gave.
+                                found.add(new Item(file, ImageFormats.unreadableReason(file)
+                                        .map(why -> "cannot read " + file + ": " + why).orElse(null)));
                             }
                             return FileVisitResult.CONTINUE;
                         }

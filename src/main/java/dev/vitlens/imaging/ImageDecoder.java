@@ -131,7 +131,9 @@ public final class ImageDecoder {
         ImageInputStream in = new EofLimitedImageInputStream(source);
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
-            throw new ImageDecodeException("not an image or unsupported format: " + name);
+            String why = ImageFormats.unreadableReason(java.nio.file.Path.of(name)).orElse(null);
+            throw new ImageDecodeException(why != null ? "cannot read " + name + ": " + why
+                    : "not an image or unsupported format: " + name);
         }
         ImageReader reader = readers.next();
         List<String> warnings = new ArrayList<>();

@@ -134,8 +134,12 @@ class FrameSourcesTest {
         Imgcodecs.imwrite(dir.resolve("b.jpg").toString(), b);
         Files.writeString(dir.resolve("c.png"), "broken");
         Files.writeString(dir.resolve("notes.txt"), "ignored");
+        Files.writeString(dir.resolve("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
         try (ImageFolderSource s = new ImageFolderSource(dir, 0, true)) {
             s.open();
+            // The SVG is not played, but it is named: a user never loses sight of a file they gave.
+            assertEquals(java.util.List.of(dir.resolve("logo.svg")), s.skipped());
+            org.junit.jupiter.api.Assertions.assertTrue(s.describe().contains("1 unreadable skipped"), s.describe());
             int[] widths = new int[5];
             for (int i = 0; i < 5; i++) {
                 try (Frame f = s.read()) {
@@ -172,6 +176,12 @@ class FrameSourcesTest {
         Path empty = Files.createDirectory(dir.resolve("empty"));
         FrameSourceException e = assertThrows(FrameSourceException.class, () -> new ImageFolderSource(empty, 5, true).open());
         assertEquals(FrameSourceException.Kind.UNREADABLE, e.kind());
+        Path vectors = Files.createDirectory(dir.resolve("vectors"));
+        Files.writeString(vectors.resolve("icon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+        FrameSourceException v = assertThrows(FrameSourceException.class,
+                () -> new ImageFolderSource(vectors, 5, true).open());
+        org.junit.jupiter.api.Assertions.assertTrue(v.getMessage().contains("icon.svg")
+                && v.getMessage().contains("SVG is a vector drawing"), v.getMessage());
         FrameSourceException m = assertThrows(FrameSourceException.class,
                 () -> new ImageFolderSource(dir.resolve("missing"), 5, true).open());
         assertEquals(FrameSourceException.Kind.NOT_FOUND, m.kind());

@@ -39,6 +39,9 @@ class ClassifyCommandTest {
         writePng(nested.resolve("blue.png"), Color.BLUE);
         Files.writeString(nested.resolve("notes.txt"), "not an image, skipped in folders");
         Files.writeString(nested.resolve("broken.jpg"), "not really a jpeg");
+        // An SVG in a folder is reported with its reason, never skipped silently (issue #19).
+        Files.writeString(nested.resolve("logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" "
+                + "height=\"4\"><rect width=\"4\" height=\"4\"/></svg>");
         // A symlink loop must not hang the folder walk.
         Files.createSymbolicLink(nested.resolve("loop"), images);
     }
@@ -68,7 +71,7 @@ class ClassifyCommandTest {
                 images.toString(), tmp.resolve("missing.png").toString());
         assertEquals(1, r.exit(), r.err());
         JsonNode array = new ObjectMapper().readTree(r.out());
-        assertEquals(4, array.size(), r.out());
+        assertEquals(5, array.size(), r.out());
         JsonNode red = find(array, "red.png");
         assertEquals("tiny", red.get("model").asText());
         assertEquals("cpu", red.get("device").asText());
@@ -85,6 +88,8 @@ class ClassifyCommandTest {
                 "different colours give different results");
         assertTrue(find(array, "broken.jpg").get("error").asText().contains("not an image or unsupported format"));
         assertTrue(find(array, "missing.png").get("error").asText().contains("file not found"));
+        String svg = find(array, "logo.svg").get("error").asText();
+        assertTrue(svg.contains("SVG is a vector drawing") && svg.contains("PNG"), svg);
         assertEquals(2, find(array, "missing.png").size(), "error entries are {file, error}");
     }
 

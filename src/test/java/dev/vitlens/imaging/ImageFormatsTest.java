@@ -2,6 +2,7 @@ package dev.vitlens.imaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -57,6 +58,27 @@ class ImageFormatsTest {
             }
         }
         assertEquals(decodes, new TreeSet<>(ImageFormats.EXTENSIONS));
+    }
+
+    @Test
+    void unreadableImageFormatsAreNamedWithAReason(@TempDir Path dir) throws IOException {
+        Path svg = dir.resolve("Logo.SVG");
+        Files.writeString(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"/>");
+        assertTrue(ImageFormats.isImageFile(svg));
+        assertFalse(ImageFormats.hasImageExtension(svg));
+        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ImageDecoder.decode(svg));
+        assertTrue(e.getMessage().contains("SVG is a vector drawing") && e.getMessage().contains("Logo.SVG"),
+                e.getMessage());
+        assertTrue(ImageFormats.unreadableReason(Path.of("IMG_1.HEIC")).orElseThrow().contains("HEIC"));
+        assertTrue(ImageFormats.unreadableReason(Path.of("scan.pgm")).isPresent());
+        assertTrue(ImageFormats.unreadableReason(Path.of("photo.png")).isEmpty(), "readable formats have no reason");
+        assertTrue(ImageFormats.unreadableReason(Path.of("notes.txt")).isEmpty(), "non-images are not listed");
+        assertFalse(ImageFormats.isImageFile(Path.of("notes.txt")));
+        // The decoder goes by content: a PNG named .svg still decodes.
+        Path disguised = dir.resolve("really-a-png.svg");
+        BufferedImage image = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+        Files.write(disguised, encode(image, "png"));
+        assertEquals(3, ImageDecoder.decode(disguised).image().width());
     }
 
     @Test

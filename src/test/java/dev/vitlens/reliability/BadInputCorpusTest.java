@@ -96,7 +96,7 @@ class BadInputCorpusTest {
         error("png-signature-then-random.png", BadImages.random(4, 4096, (byte) 0x89, (byte) 'P', (byte) 'N',
                 (byte) 'G', (byte) '\r', (byte) '\n', (byte) 0x1A, (byte) '\n'), "truncated or corrupt image");
         error("svg-drawing.svg", ("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
-                + "<rect width=\"10\" height=\"10\" fill=\"red\"/></svg>").getBytes(), "not an image or unsupported format");
+                + "<rect width=\"10\" height=\"10\" fill=\"red\"/></svg>").getBytes(), "SVG is a vector drawing");
         error("svg-named.png", "<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes(),
                 "not an image or unsupported format");
         error("document.pdf.jpg", "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF".getBytes(),

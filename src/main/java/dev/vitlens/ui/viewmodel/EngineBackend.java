@@ -1,5 +1,6 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.imaging.ImageFormats;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.engine.Analysis;
@@ -148,7 +149,7 @@ public final class EngineBackend implements WorkbenchBackend {
             catalog().bundledDir().map(dir -> dir.getParent() == null ? null : dir.getParent().resolve("assets/samples"))
                     .filter(Files::isDirectory).ifPresent(dir -> {
                         try (Stream<Path> files = Files.list(dir)) {
-                            files.filter(WorkbenchViewModel::looksLikeImage).sorted().forEach(samples::add);
+                            files.filter(ImageFormats::hasImageExtension).sorted().forEach(samples::add);
                         } catch (IOException ignored) {
                             // No samples is fine: the window then starts empty with a hint.
                         }

@@ -1,5 +1,6 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.imaging.ImageFormats;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -94,13 +94,16 @@ public final class WorkbenchViewModel {
         }).onFailure(error -> notify(Notice.error("Cannot open folder", ErrorText.describe(error)))));
     }
 
-    /** Folders become their image files (sorted, not recursive); files are kept as given so errors can show. */
+    /**
+     * Folders become their image files (sorted, not recursive), including formats that cannot be read (SVG, HEIC):
+     * the gallery shows those with the reason; files are kept as given so errors can show.
+     */
     static List<Path> expand(List<Path> paths) throws IOException {
         List<Path> files = new ArrayList<>();
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> listing = Files.list(path)) {
-                    listing.filter(Files::isRegularFile).filter(WorkbenchViewModel::looksLikeImage).sorted()
+                    listing.filter(Files::isRegularFile).filter(ImageFormats::isImageFile).sorted()
                             .forEach(files::add);
                 }
             } else {
@@ -108,12 +111,6 @@ public final class WorkbenchViewModel {
             }
         }
         return files;
-    }
-
-    static boolean looksLikeImage(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1));
     }
 
     public void notify(Notice notice) {

@@ -51,8 +51,10 @@ class SettingsAndFilesTest {
     void expandListsOnlyImagesOfAFolderSorted(@TempDir Path dir) throws IOException {
         Files.createFile(dir.resolve("b.png"));
         Files.createFile(dir.resolve("a.JPG"));
+        Files.createFile(dir.resolve("c.svg")); // listed: the gallery shows why it cannot be read
         Files.createFile(dir.resolve("notes.txt"));
         Files.createDirectory(dir.resolve("sub"));
-        assertEquals(List.of(dir.resolve("a.JPG"), dir.resolve("b.png")), WorkbenchViewModel.expand(List.of(dir)));
+        assertEquals(List.of(dir.resolve("a.JPG"), dir.resolve("b.png"), dir.resolve("c.svg")),
+                WorkbenchViewModel.expand(List.of(dir)));
     }
 }
