@@ -66,10 +66,9 @@ fi
 n=$(wc -l < "$list")
 echo "classifying $n images with $model through vitlens classify ..." >&2
 start=$(date +%s)
-# xargs keeps each command line short (1,000 files a call: with 1,500 or more real image paths on one command line
-# the JVM currently dies with SIGSEGV, an open bug noted in issue 19); every file is classified exactly once.
-xargs -a "$list" -d '\n' -n 1000 java -jar target/vitlens.jar classify -m "$model" -k 1 --format csv --device cpu \
-    > "$out/$model.csv" || true
+# The paths go in an argument file (@FILE): ONNX Runtime 1.29 crashes at start-up when a command line is longer
+# than about 58 KB (~1,400 such paths; see inference/CommandLineLimit), and the launcher refuses those clearly.
+java -jar target/vitlens.jar classify -m "$model" -k 1 --format csv --device cpu "@$list" > "$out/$model.csv" || true
 echo "classified in $(( $(date +%s) - start )) s" >&2
 
 python3 - "$model" "$out/$model.csv" "$n" "$out/$model.json" <<'PY'
@@ -80,7 +79,7 @@ names = [labels[str(i)] for i in range(len(labels))]
 per = {name: [0, 0] for name in names}
 seen, errors = set(), []
 for row in csv.DictReader(open(path)):
-    if row["file"] == "file":          # the header repeated by each xargs batch
+    if row["file"] == "file":          # a header line (CSV files from several runs may be concatenated)
         continue
     f = row["file"]
     m = re.search(r"/(\d{5})-(\d+)\.png$", f)

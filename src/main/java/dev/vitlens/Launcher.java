@@ -1,7 +1,10 @@
 package dev.vitlens;
 
 import dev.vitlens.cli.Cli;
+import dev.vitlens.inference.CommandLineLimit;
 import dev.vitlens.ui.VitLensApp;
+
+import java.util.Optional;
 
 /**
  * Main class of {@code vitlens.jar}. It does not extend {@code Application} so the jar runs from the classpath:
@@ -13,6 +16,11 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        Optional<String> tooLong = CommandLineLimit.problem(args);
+        if (tooLong.isPresent()) {
+            System.err.println("error: " + tooLong.get());
+            System.exit(2);
+        }
         if (Cli.handles(args)) {
             System.exit(Cli.run(args));
         }
