@@ -24,7 +24,38 @@ from specs import SPECS
 def workdir(model_id):
     p = D.CACHE / model_id
     p.mkdir(parents=True, exist_ok=True)
+    seed_from_repo(model_id, p)
     return p
+
+
+# A session's machine starts with an empty cache, so finished teachers are kept in git (weights and history only,
+# ~1.2 MB): a new machine starts the students at once instead of re-training the teacher for 20-50 minutes.
+COMMITTED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "checkpoints")
+
+
+def committed_checkpoint(model_id):
+    return os.path.join(COMMITTED, model_id + ".pt")
+
+
+def seed_from_repo(model_id, wd):
+    ck = wd / "ckpt.pt"
+    src = committed_checkpoint(model_id)
+    if not ck.exists() and os.path.exists(src):
+        import shutil
+        shutil.copyfile(src, str(ck) + ".tmp")
+        os.replace(str(ck) + ".tmp", ck)
+
+
+def commit_checkpoint(model_id):
+    """Writes the finished run's weights and history (no optimiser state) to checkpoints/<id>.pt for git."""
+    ck = torch.load(D.CACHE / model_id / "ckpt.pt")
+    if ck["epoch"] < ck.get("epochs_planned", ck["epoch"]):
+        sys.exit(f"{model_id} is not finished ({ck['epoch']}/{ck['epochs_planned']} epochs)")
+    os.makedirs(COMMITTED, exist_ok=True)
+    out = committed_checkpoint(model_id)
+    torch.save({k: ck[k] for k in ("model", "epoch", "epochs_planned", "history")}, out + ".tmp")
+    os.replace(out + ".tmp", out)
+    print(f"wrote {out} ({os.path.getsize(out) / 1e6:.2f} MB)")
 
 
 # ------------------------------------------------------------------ data pipelines
@@ -256,7 +287,11 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
     if ck_path.exists() and not time_steps:
         ck = torch.load(ck_path)
         model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
+        if "opt" in ck:
+            opt.load_state_dict(ck["opt"])
+        elif ck["epoch"] < epochs:
+            sys.exit(f"{ck_path} holds a finished run's weights only (no optimiser state): it cannot be continued "
+                     f"to {epochs} epochs; delete it to train from scratch")
         start_epoch, history = ck["epoch"], ck["history"]
         log(f"resumed {model_id} at epoch {start_epoch}")
     log(f"{model_id}: params {count_params(model)}, epochs {epochs}, steps/epoch {steps_per_epoch}, threads {threads}")
@@ -339,9 +374,14 @@ if __name__ == "__main__":
     ap.add_argument("--epochs", type=int)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--time-steps", type=int, default=0, help="only time K steps and exit")
+    ap.add_argument("--commit", action="store_true",
+                    help="write the finished run's weights to checkpoints/<id>.pt (kept in git) and exit")
     a = ap.parse_args()
 
     def log(msg):
         print(time.strftime("%H:%M:%S"), msg, flush=True)
 
-    train(a.model_id, a.epochs, a.threads, a.time_steps, log)
+    if a.commit:
+        commit_checkpoint(a.model_id)
+    else:
+        train(a.model_id, a.epochs, a.threads, a.time_steps, log)
