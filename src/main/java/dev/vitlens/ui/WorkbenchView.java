@@ -57,6 +57,7 @@ public final class WorkbenchView extends StackPane {
     private final List<WorkbenchPage> pages;
     private final Menu recentMenu = new Menu("Open _Recent");
     private final Consumer<Boolean> themeSwitcher;
+    private TabPane tabPane;
 
     /** The window with the registered pages ({@link WorkbenchPages#ALL}). */
     public WorkbenchView(WorkbenchViewModel viewModel, LiveViewModel liveViewModel, Consumer<Boolean> themeSwitcher) {
@@ -96,6 +97,9 @@ public final class WorkbenchView extends StackPane {
         scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.isShortcutDown() || e.isAltDown()) {
                 return;
+            }
+            if (!imagesShown()) {
+                return; // other pages have keys of their own (the Teach page steps with the arrows)
             }
             Node focus = scene.getFocusOwner();
             boolean focusWantsKeys = focus instanceof TextInputControl || focus instanceof Slider
@@ -191,8 +195,15 @@ public final class WorkbenchView extends StackPane {
         return button;
     }
 
+    private boolean imagesShown() {
+        Tab selected = tabPane == null ? null : tabPane.getSelectionModel().getSelectedItem();
+        return selected == null
+                || pages.stream().anyMatch(p -> p instanceof ImagesPage && p.node() == selected.getContent());
+    }
+
     private TabPane tabs() {
         TabPane tabs = new TabPane();
+        tabPane = tabs;
         for (WorkbenchPage page : pages) {
             Tab tab = new Tab(page.title(), page.node());
             tab.setId(page.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "Tab");
