@@ -17,7 +17,8 @@ public final class TeachingViews {
             new TokensView(),
             new HeadsView(),
             new AttentionDistanceView(),
-            new LogitLensView());
+            new LogitLensView(),
+            new PredictionView());
 
     private TeachingViews() {
     }
