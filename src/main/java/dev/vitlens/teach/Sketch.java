@@ -187,8 +187,14 @@ public final class Sketch {
         return s.toString();
     }
 
+    /** Derived fonts by size and weight: deriving one per text costs more than drawing it. */
+    private static final java.util.concurrent.ConcurrentHashMap<Float, Font[]> FONTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Font font(float size, boolean bold) {
-        return new Font(FAMILY, bold ? Font.BOLD : Font.PLAIN, 1).deriveFont(size);
+        Font[] pair = FONTS.computeIfAbsent(size, z -> new Font[] {
+                new Font(FAMILY, Font.PLAIN, 1).deriveFont(z), new Font(FAMILY, Font.BOLD, 1).deriveFont(z)});
+        return pair[bold ? 1 : 0];
     }
 
     private static Color awt(int rgb) {
