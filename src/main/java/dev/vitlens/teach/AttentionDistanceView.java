@@ -50,9 +50,12 @@ public final class AttentionDistanceView extends TeachingView {
                 }
             }
             double yMax = Figures.niceCeil(Math.max(top * 1.05, 1e-9));
-            boolean legend = heads <= 12;
+            boolean legend = heads <= Figures.CATEGORIES;
             int width = 700;
-            int height = 470;
+            String note = "Distance = for each query patch, the sum over key patches of attention x distance between"
+                    + " the patch centres, averaged over query patches; " + PREFIX_HANDLING + ".";
+            int height = (int) (Figures.HEADER + 20 + 300 + 76 + Sketch.paragraphHeight(note, Figures.SMALL,
+                    width - 2 * Figures.MARGIN)) + Figures.MARGIN;
             Sketch s = new Sketch(width, height);
             Figures.header(s, "Mean attention distance by head and depth", subtitle);
             Figures.Axes axes = new Figures.Axes(74, Figures.HEADER + 20, legend ? 470 : 580, 300, -0.6,
@@ -92,19 +95,18 @@ public final class AttentionDistanceView extends TeachingView {
                 }
                 ly += heads * 17 + 8;
             }
-            s.circle(lx + 5, ly - 4, 4, 0x4E79A7, Sketch.WHITE, 0.8);
-            s.text(lx + 16, ly, "this image", Figures.SMALL, Sketch.TEXT, Sketch.Anchor.START, false);
+            s.circle(lx + 5, ly - 4, 4, 0x999999, Sketch.WHITE, 0.8);
+            s.text(lx + 16, ly, "dot: this image", Figures.SMALL, Sketch.TEXT, Sketch.Anchor.START, false);
             if (sampleAverage != null) {
                 s.circle(lx + 5, ly + 13, 4.5, Sketch.NONE, 0x888888, 1.2);
-                s.text(lx + 16, ly + 17, "mean of " + sampleAverage.images() + " samples", Figures.SMALL, Sketch.TEXT,
-                        Sketch.Anchor.START, false);
+                s.text(lx + 16, ly + 17, "ring: mean of " + sampleAverage.images() + " samples", Figures.SMALL,
+                        Sketch.TEXT, Sketch.Anchor.START, false);
             }
             s.text(axes.left(), axes.bottom() + 56, String.format(Locale.ROOT, "selected: layer %d, head %d: %.2f px"
                     + " (%.0f%% of its attention goes to prefix tokens)", layer, head, distance[layer][head],
                     100 * prefixAttention[layer][head]), Figures.LABEL, Sketch.TEXT, Sketch.Anchor.START, true);
-            s.paragraph(Figures.MARGIN, axes.bottom() + 76, width - 2 * Figures.MARGIN, "Distance = for each query"
-                    + " patch, the sum over key patches of attention x distance between the patch centres, averaged"
-                    + " over query patches; " + PREFIX_HANDLING + ".", Figures.SMALL, Sketch.MUTED);
+            s.paragraph(Figures.MARGIN, axes.bottom() + 76, width - 2 * Figures.MARGIN, note, Figures.SMALL,
+                    Sketch.MUTED);
             return s;
         }
 
@@ -144,7 +146,7 @@ public final class AttentionDistanceView extends TeachingView {
     }
 
     public AttentionDistanceView() {
-        super("attention-distance", "Attention distance: how far each head looks, by depth (ViT Fig. 7 right)",
+        super("attention-distance", "Mean attention distance by head and depth",
                 "How far away are the patches a head attends to? For one head, take a query patch and add up the"
                         + " distance to every key patch, each weighted by how much attention goes there; the distance"
                         + " is measured between the patch centres, in pixels of the model's input image. Averaging"

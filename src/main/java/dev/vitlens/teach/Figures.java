@@ -15,9 +15,11 @@ final class Figures {
     /** Height of the title band (title line and one subtitle line). */
     static final int HEADER = 50;
 
-    /** Tableau 10: distinguishable line and dot colours for classes and heads. */
+    /** Tableau 10 and two more: distinguishable line and dot colours for classes and heads (ViT-B has 12). */
     private static final int[] PALETTE = {0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F, 0xEDC948, 0xB07AA1,
-            0xFF9DA7, 0x9C755F, 0xBAB0AC};
+            0xFF9DA7, 0x9C755F, 0xBAB0AC, 0x17BECF, 0x3B3B3B};
+    /** How many categories get their own colour. */
+    static final int CATEGORIES = PALETTE.length;
 
     private Figures() {
     }

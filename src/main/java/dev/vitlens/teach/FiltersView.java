@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,7 +42,11 @@ public final class FiltersView extends TeachingView {
             int left = Figures.MARGIN;
             int top = Figures.HEADER + 14;
             int width = Math.max(left * 2 + cols * pitchX, 560);
-            int height = top + rows * pitchY + 70;
+            String note = "Each tile is one component of the " + filters + " filters (" + c + " x " + p + " x " + p
+                    + "), scaled on its own so that grey is 0 and the strongest weight is fully bright or dark; the"
+                    + " number is its share of the variance.";
+            int height = (int) (top + rows * pitchY + 14 + Sketch.paragraphHeight(note, Figures.SMALL,
+                    width - 2 * left)) + Figures.MARGIN;
             Sketch s = new Sketch(width, height);
             Figures.header(s, "Patch-embedding filters: the first " + n + " principal components", subtitle);
             for (int i = 0; i < n; i++) {
@@ -52,10 +57,7 @@ public final class FiltersView extends TeachingView {
                 s.text(x + tile / 2.0, y + tile + 13, String.format(Locale.ROOT, "%d: %.1f%%", i + 1,
                         100 * explainedVariance[i]), Figures.SMALL, Sketch.TEXT, Sketch.Anchor.MIDDLE, false);
             }
-            s.paragraph(left, top + rows * pitchY + 14, width - 2 * left, "Each tile is one component of the " + filters
-                    + " filters (" + c + " x " + p + " x " + p + "), scaled on its own so that grey is 0 and the"
-                    + " strongest weight is fully bright or dark; the number is its share of the variance.",
-                    Figures.SMALL, Sketch.MUTED);
+            s.paragraph(left, top + rows * pitchY + 14, width - 2 * left, note, Figures.SMALL, Sketch.MUTED);
             return s;
         }
 
@@ -71,7 +73,7 @@ public final class FiltersView extends TeachingView {
     }
 
     public FiltersView() {
-        super("filters", "Filters: the patch embedding's first principal components as RGB tiles",
+        super("filters", "Patch-embedding filters: first principal components",
                 "The patch embedding is a learned filter bank: D filters, each the size of one patch (C colour"
                         + " channels x p x p pixels). A token's i-th number is how strongly its patch matches filter i."
                         + " The filters themselves are hard to read, so, as in the ViT paper, we look at their"
@@ -80,6 +82,16 @@ public final class FiltersView extends TeachingView {
                         + " subtracting their mean). Each component is shown as a small colour tile; trained models"
                         + " usually show smooth blobs, edges and colour contrasts, like the first layer of a CNN.",
                 Set.of(TeachNeed.WEIGHTS), false);
+    }
+
+    @Override
+    protected Optional<String> missing(TeachInput input) {
+        if (input.weights().patchFilters() == null) {
+            return Optional.of(name() + ": no patch-embedding filters were found in model \"" + input.model().id()
+                    + "\"" + (input.weights().notes().isEmpty() ? "" : ": " + String.join("; ",
+                    input.weights().notes())));
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -48,7 +48,12 @@ public final class HeadsView extends TeachingView {
             int width = Math.max(barX + Figures.colourBarWidth(0, max, "attention") + Figures.MARGIN, bigX + 250);
             int thumbScale = Math.max(1, 120 / Math.max(inputHeight, inputWidth));
             int thumbY = top + bigCell * gh + 70;
-            int height = Math.max(top + overviewH + 10, thumbY + inputHeight * thumbScale + 20) + 60;
+            String note = "Each small map is one head's attention weights from the query to every patch, before any"
+                    + " rollout; each map is coloured from 0 to its own maximum, so compare shapes, not brightness,"
+                    + " between maps.";
+            int foot = Math.max(top + overviewH + 10, thumbY + inputHeight * thumbScale + 20) + 10;
+            int height = (int) (foot + Sketch.paragraphHeight(note, Figures.SMALL, width - 2 * Figures.MARGIN))
+                    + Figures.MARGIN;
             Sketch s = new Sketch(width, height);
             Figures.header(s, "Attention heads x layers: where " + queryLabel + " looks (raw attention)", subtitle);
             for (int h = 0; h < heads; h++) {
@@ -89,10 +94,7 @@ public final class HeadsView extends TeachingView {
                 s.rect(bigX + (queryPatch % gw) * p * thumbScale, thumbY + (queryPatch / gw) * p * thumbScale,
                         p * thumbScale, p * thumbScale, Sketch.NONE, Sketch.SELECTION, 2);
             }
-            s.paragraph(Figures.MARGIN, Math.max(top + overviewH + 10, thumbY + inputHeight * thumbScale + 20) + 10,
-                    width - 2 * Figures.MARGIN, "Each small map is one head's attention weights from the query to"
-                            + " every patch, before any rollout; each map is coloured from 0 to its own maximum, so"
-                            + " compare shapes, not brightness, between maps.", Figures.SMALL, Sketch.MUTED);
+            s.paragraph(Figures.MARGIN, foot, width - 2 * Figures.MARGIN, note, Figures.SMALL, Sketch.MUTED);
             return s;
         }
 
@@ -113,7 +115,7 @@ public final class HeadsView extends TeachingView {
     }
 
     public HeadsView() {
-        super("heads", "Heads: a head x layer grid of raw attention maps for one query token",
+        super("heads", "Head x layer grid of raw attention maps for one query",
                 "Each layer has several attention heads that work side by side, and each head decides on its own"
                         + " where to look. Attention is a set of weights: for the query token (here [CLS] or a patch"
                         + " you pick) every token gets a share, and the shares add up to 1. This overview shows, for"

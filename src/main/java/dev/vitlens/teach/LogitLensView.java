@@ -65,7 +65,12 @@ public final class LogitLensView extends TeachingView {
             int barX = mapX + cell * gw + 12;
             int width = barX + Figures.colourBarWidth(0, 1, "probability") + Figures.MARGIN;
             int chartH = 280;
-            int height = top + Math.max(chartH + 60, cell * gh + 90) + 50;
+            String note = "Each point reads the hidden state after that layer with the model's own final norm,"
+                    + " pooling and classifier, so the last point is the model's answer. The map reads each patch"
+                    + " token alone as if it were what the classifier pools.";
+            int foot = top + Math.max(chartH + 60, cell * gh + 40) + 4;
+            int height = (int) (foot + Sketch.paragraphHeight(note, Figures.SMALL, width - 2 * Figures.MARGIN))
+                    + Figures.MARGIN;
             Sketch s = new Sketch(width, height);
             Figures.header(s, "Logit lens: the model's read-out applied after every layer", subtitle);
             Figures.Axes axes = new Figures.Axes(left, top, chartW, chartH, -0.3, states - 0.7, 0, 1);
@@ -113,10 +118,7 @@ public final class LogitLensView extends TeachingView {
             s.text(mapX, top + cell * gh + 20, String.format(Locale.ROOT, "patch (%d, %d) alone: %s %.3f", patch / gw,
                     patch % gw, TokensView.shorten(labels.get(topClass), 20), patchMap.topProbability()[patch]),
                     Figures.SMALL, Sketch.TEXT, Sketch.Anchor.START, false);
-            s.paragraph(Figures.MARGIN, top + Math.max(chartH + 60, cell * gh + 90) + 4, width - 2 * Figures.MARGIN,
-                    "Each point reads the hidden state after that layer with the model's own final norm, pooling"
-                            + " and classifier, so the last point is the model's answer. The map reads each patch"
-                            + " token alone as if it were what the classifier pools.", Figures.SMALL, Sketch.MUTED);
+            s.paragraph(Figures.MARGIN, foot, width - 2 * Figures.MARGIN, note, Figures.SMALL, Sketch.MUTED);
             return s;
         }
 
@@ -154,7 +156,7 @@ public final class LogitLensView extends TeachingView {
     }
 
     public LogitLensView() {
-        super("logit-lens", "Logit lens: class probabilities after every layer, and per patch",
+        super("logit-lens", "Class probabilities after every layer, and per patch",
                 "The model only answers at the very end, but we can ask it early. The logit lens takes the hidden"
                         + " state after each layer (the list of token vectors flowing through the model) and feeds"
                         + " it straight to the model's own read-out: its final normalisation, the same pooling"

@@ -44,7 +44,10 @@ public final class PatchifyView extends TeachingView {
             int zoomX = left + imgW + 60;
             int width = Math.max(zoomX + zoom + 230, left + 70 + stripW + Figures.MARGIN);
             int stripTop = top + Math.max(imgH, zoom + 40) + 44;
-            int height = stripTop + 3 * 26 + 70;
+            String note = "The patch embedding multiplies these " + flattened.length + " numbers by a learned matrix"
+                    + " (the filters) to make one token vector; the same matrix is used for every patch.";
+            int height = (int) (stripTop + 3 * 26 + 14 + Sketch.paragraphHeight(note, Figures.SMALL, width - 2 * left))
+                    + Figures.MARGIN;
             Sketch s = new Sketch(width, height);
             Figures.header(s, "Patchify: the image cut into " + grid[0] + " x " + grid[1] + " patches of " + p + " x "
                     + p + " pixels", subtitle);
@@ -96,9 +99,7 @@ public final class PatchifyView extends TeachingView {
                 s.cells(left + 70, y, stripCell, 18, 1, per, strip);
                 s.rect(left + 70, y, stripW, 18, Sketch.NONE, Sketch.MUTED, 1);
             }
-            s.paragraph(left, stripTop + 3 * 26 + 14, width - 2 * left, "The patch embedding multiplies these "
-                    + flattened.length + " numbers by a learned matrix (the filters) to make one token vector; the"
-                    + " same matrix is used for every patch.", Figures.SMALL, Sketch.MUTED);
+            s.paragraph(left, stripTop + 3 * 26 + 14, width - 2 * left, note, Figures.SMALL, Sketch.MUTED);
             return s;
         }
 
@@ -118,7 +119,7 @@ public final class PatchifyView extends TeachingView {
     }
 
     public PatchifyView() {
-        super("patchify", "Patchify: the image cut into patches, one patch flattened",
+        super("patchify", "The image cut into patches, one patch flattened",
                 "A Vision Transformer does not look at pixels one by one. It cuts the image into a grid of square"
                         + " patches (here p x p pixels each) and reads them like words in a sentence, left to right,"
                         + " top to bottom. Each patch is flattened: its pixel values, channel by channel and row by"

@@ -47,7 +47,10 @@ public final class PositionSimilarityView extends TeachingView {
             int bigX = left + overviewW + 36;
             int barX = bigX + bigCell * gw + 14;
             int width = barX + Figures.colourBarWidth(-1, 1, "cosine") + Figures.MARGIN;
-            int height = Math.max(top + overviewH, top + bigCell * gh + 40) + 60;
+            String note = "Bright = the two patches' position embeddings point the same way. Nearby patches, and"
+                    + " patches in the same row or column, usually come out similar: the model learned the 2-D layout.";
+            int foot = Math.max(top + overviewH, top + bigCell * gh + 40) + 16;
+            int height = (int) (foot + Sketch.paragraphHeight(note, Figures.SMALL, width - 2 * left)) + Figures.MARGIN;
             Sketch s = new Sketch(width, height);
             Figures.header(s, "Position embeddings: cosine similarity between patches", subtitle);
             s.text(left, top - 8, "each small map: one patch's similarity with every patch", Figures.SMALL,
@@ -66,10 +69,7 @@ public final class PositionSimilarityView extends TeachingView {
             s.rect(bigX + (patch % gw) * bigCell, top + (patch / gw) * bigCell, bigCell, bigCell, Sketch.NONE,
                     Sketch.SELECTION, 2);
             Figures.colourBar(s, barX, top, 14, bigCell * gh, Colormap.VIRIDIS, -1, 1, "cosine");
-            s.paragraph(left, Math.max(top + overviewH, top + bigCell * gh + 40) + 16, width - 2 * left,
-                    "Bright = the two patches' position embeddings point the same way. Nearby patches, and patches in"
-                            + " the same row or column, usually come out similar: the model learned the 2-D layout.",
-                    Figures.SMALL, Sketch.MUTED);
+            s.paragraph(left, foot, width - 2 * left, note, Figures.SMALL, Sketch.MUTED);
             return s;
         }
 
@@ -139,7 +139,12 @@ public final class PositionSimilarityView extends TeachingView {
             int bigX = left + overviewW + 36;
             int barX = bigX + bigCell * mw + 14;
             int width = barX + Figures.colourBarWidth(-range, range, "bias") + Figures.MARGIN;
-            int height = Math.max(top + overviewH, top + bigCell * mh + 110) + 70;
+            String note = "Each map is the learned number added to the attention score of a query patch (centre)"
+                    + " and a key patch at that offset from it: red = the head prefers keys there, blue = avoids them."
+                    + " Maps are (2h-1) x (2w-1) for an h x w patch grid.";
+            int foot = Math.max(top + overviewH, top + bigCell * mh + 84) + 16;
+            int height = (int) (foot + Sketch.paragraphHeight(note, Figures.SMALL, width - 2 * Figures.MARGIN))
+                    + Figures.MARGIN;
             Sketch s = new Sketch(width, height);
             Figures.header(s, "BEiT has no absolute position embeddings: its relative position bias instead", subtitle);
             for (int h = 0; h < heads; h++) {
@@ -169,13 +174,12 @@ public final class PositionSimilarityView extends TeachingView {
             double ty = top + bigCell * mh + 20;
             s.text(bigX, ty, "centre square: the query patch itself", Figures.SMALL, Sketch.MUTED,
                     Sketch.Anchor.START, false);
-            s.text(bigX, ty + 16, String.format(Locale.ROOT, "[CLS] -> patch %.3f, patch -> [CLS] %.3f,"
-                    + " [CLS] -> [CLS] %.3f", pb[0], pb[1], pb[2]), Figures.SMALL, Sketch.TEXT, Sketch.Anchor.START,
-                    false);
-            s.paragraph(left - 54, Math.max(top + overviewH, top + bigCell * mh + 110) + 16, width - 2 * Figures.MARGIN,
-                    "Each map is the learned number added to the attention score of a query patch (centre) and a key"
-                            + " patch at that offset from it: red = the head prefers keys there, blue = avoids them."
-                            + " Maps are (2h-1) x (2w-1) for an h x w patch grid.", Figures.SMALL, Sketch.MUTED);
+            String[] prefixLines = {"[CLS] to a patch: %.3f", "a patch to [CLS]: %.3f", "[CLS] to itself: %.3f"};
+            for (int k = 0; k < 3; k++) {
+                s.text(bigX, ty + 16 * (k + 1), String.format(Locale.ROOT, prefixLines[k], pb[k]), Figures.SMALL,
+                        Sketch.TEXT, Sketch.Anchor.START, false);
+            }
+            s.paragraph(Figures.MARGIN, foot, width - 2 * Figures.MARGIN, note, Figures.SMALL, Sketch.MUTED);
             return s;
         }
 
@@ -225,7 +229,7 @@ public final class PositionSimilarityView extends TeachingView {
     }
 
     public PositionSimilarityView() {
-        super("position-similarity", "Position: position-embedding similarity (ViT/DeiT), relative bias (BEiT)",
+        super("position-similarity", "Position-embedding similarity; BEiT: relative bias",
                 "Attention by itself does not know where a patch came from: shuffle the patches and it computes"
                         + " the same thing. ViT and DeiT therefore add a learned position embedding, one vector per"
                         + " patch position, to each patch token. To see what was learned we compare every position's"

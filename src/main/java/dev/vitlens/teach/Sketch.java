@@ -114,6 +114,11 @@ public final class Sketch {
         return y;
     }
 
+    /** How far down {@link #paragraph} goes from its first baseline, plus a little for the descenders. */
+    public static double paragraphHeight(String text, float size, double maxWidth) {
+        return wrap(text, size, maxWidth).size() * size * 1.35;
+    }
+
     /** {@code text} broken into lines no wider than {@code maxWidth}. */
     public static List<String> wrap(String text, float size, double maxWidth) {
         List<String> lines = new ArrayList<>();
@@ -156,6 +161,8 @@ public final class Sketch {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            // fractional glyph advances: text is as wide as textWidth measured it (and as SVG viewers draw it)
+            g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
             for (Op op : ops) {
                 op.paint(g, raster, width, height);
             }
@@ -180,8 +187,14 @@ public final class Sketch {
         return s.toString();
     }
 
+    /** Derived fonts by size and weight: deriving one per text costs more than drawing it. */
+    private static final java.util.concurrent.ConcurrentHashMap<Float, Font[]> FONTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Font font(float size, boolean bold) {
-        return new Font(FAMILY, bold ? Font.BOLD : Font.PLAIN, 1).deriveFont(size);
+        Font[] pair = FONTS.computeIfAbsent(size, z -> new Font[] {
+                new Font(FAMILY, Font.PLAIN, 1).deriveFont(z), new Font(FAMILY, Font.BOLD, 1).deriveFont(z)});
+        return pair[bold ? 1 : 0];
     }
 
     private static Color awt(int rgb) {

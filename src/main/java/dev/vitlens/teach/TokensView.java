@@ -149,7 +149,7 @@ public final class TokensView extends TeachingView {
     }
 
     public TokensView() {
-        super("tokens", "Special tokens: [CLS], DeiT's [CLS]/[DIST] and each head's own prediction",
+        super("tokens", "[CLS], DeiT's [CLS]/[DIST] and each head's prediction",
                 "Besides the patches, the sequence can hold special tokens that belong to no place in the image."
                         + " ViT puts a learned [CLS] (class) token in front; it collects information from the"
                         + " patches through attention, and the classifier reads only this token at the end. DeiT adds"
