@@ -1,96 +1,76 @@
 package dev.vitlens.teach;
 
 import dev.vitlens.catalog.ModelInfo;
-import dev.vitlens.imaging.ImageDecodeException;
-import dev.vitlens.imaging.ImageDecoder;
 import dev.vitlens.imaging.RgbImage;
 import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.internals.InternalsSession;
-import dev.vitlens.internals.LogitLens;
-import dev.vitlens.internals.ModelInternals;
-import dev.vitlens.internals.Readout;
-import dev.vitlens.internals.SpecialTokens;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One model opened for teaching, shared by {@code vitlens teach} and the workbench's Teach page: runs an image once
- * (attentions and hidden states kept), adds the model's weights, the logit lens and the special tokens, and keeps
- * the per-model work (weights, the attention distance averaged over the model's samples) for the next image.
- * Not thread-safe: one caller at a time (the CLI's command, the workbench's interactive worker).
+ * One model opened for the workbench's Teach page: each image is loaded with everything every view needs
+ * ({@link TeachInputs}), the per-model work (weights, the attention distance averaged over the model's sample
+ * images) is kept for the next image. Not thread-safe: the workbench calls it from its interactive worker only.
  */
 public final class TeachSession implements AutoCloseable {
 
     private final InternalsSession internals;
+    private final Optional<Path> projectRoot;
     private TeachInput previous;
-    private AttentionDistance.Average sampleAverage;
-    private boolean sampleAverageTried;
+    private SampleDistance.Result samples;
+    private String noSamples;
 
-    private TeachSession(InternalsSession internals) {
+    private TeachSession(InternalsSession internals, Optional<Path> projectRoot) {
         this.internals = internals;
+        this.projectRoot = projectRoot;
     }
 
-    public static TeachSession open(ModelInfo model, RunnerOptions options) throws ModelLoadException {
-        return new TeachSession(InternalsSession.open(model, options));
+    /** @param projectRoot where bundled models' samples live ({@code assets/samples} above {@code models/}) */
+    public static TeachSession open(ModelInfo model, RunnerOptions options, Optional<Path> projectRoot)
+            throws ModelLoadException {
+        return new TeachSession(InternalsSession.open(model, options), projectRoot);
     }
 
     public ModelInfo model() {
         return internals.model();
     }
 
-    /** Everything the views read for {@code image}; the selection of the previous image is kept when it fits. */
+    /** Everything the views read for {@code image}; the previous image's selection is kept by the caller. */
     public TeachInput input(RgbImage image) throws InferenceException {
-        ModelInternals run = internals.analyse(image);
-        TeachInput in = previous == null ? TeachInput.of(run).withWeights(internals.weights()) : previous.forImage(run);
-        in = withReadout(in, run);
-        AttentionDistance.Average average = sampleAverage();
+        TeachInput in = previous == null ? TeachInputs.load(internals, image, TeachInputs.ALL)
+                : TeachInputs.next(internals, previous, image, TeachInputs.ALL);
+        SampleDistance.Result average = sampleAverage();
         if (average != null) {
-            in = in.withSampleDistance(average);
+            in = in.withSampleDistance(average.average());
         }
         previous = in;
         return in;
     }
 
-    private TeachInput withReadout(TeachInput in, ModelInternals run) throws InferenceException {
-        Optional<Readout> readout = internals.readout();
-        if (readout.isEmpty()) {
-            return in.withoutReadout(internals.noReadoutReason());
-        }
-        if (!run.hasHiddenStates()) {
-            return in.withoutReadout(run.noHiddenStatesReason());
-        }
-        TeachInput with = in.withLens(LogitLens.compute(run, readout.get()));
-        return with.withTokens(SpecialTokens.compute(run, readout.get()));
-    }
-
-    /**
-     * Mean attention distance over the model's bundled sample images (computed once per model; null when the model
-     * has no samples or no attentions). Unreadable samples are skipped: the average says how many images it used.
-     */
-    public AttentionDistance.Average sampleAverage() throws InferenceException {
-        if (sampleAverageTried) {
-            return sampleAverage;
-        }
-        sampleAverageTried = true;
-        List<AttentionDistance.Table> tables = new ArrayList<>();
-        for (Path sample : internals.model().samplePaths()) {
-            try {
-                ModelInternals run = internals.analyse(ImageDecoder.decode(sample).image());
-                if (!run.hasAttentions()) {
-                    return null;
+    /** The sample average, computed on first use; null (with {@link #noSampleAverage()}) when there is none. */
+    private SampleDistance.Result sampleAverage() throws InferenceException {
+        if (samples == null && noSamples == null) {
+            List<Path> images = SampleDistance.samples(internals.model(), projectRoot);
+            if (images.isEmpty()) {
+                noSamples = "model \"" + internals.model().id() + "\" lists no sample images";
+            } else {
+                try {
+                    samples = SampleDistance.average(internals, images);
+                } catch (IllegalArgumentException e) {
+                    noSamples = e.getMessage();
                 }
-                tables.add(AttentionDistance.compute(run.attentions(), run.layout()));
-            } catch (ImageDecodeException unreadable) {
-                // a broken sample file is not the user's problem here; the count shows it was left out
             }
         }
-        sampleAverage = tables.isEmpty() ? null : AttentionDistance.average(tables);
-        return sampleAverage;
+        return samples;
+    }
+
+    /** Why there is no sample average, or empty. */
+    public String noSampleAverage() {
+        return noSamples == null ? "" : noSamples;
     }
 
     @Override

@@ -239,7 +239,8 @@ public final class EngineBackend implements WorkbenchBackend {
             if (session == null) {
                 ModelCatalog.Entry entry = catalog().find(modelId).orElseThrow(() -> new IllegalArgumentException(
                         "unknown model \"" + modelId + "\""));
-                session = TeachSession.open(entry.require(), engine.options());
+                session = TeachSession.open(entry.require(), engine.options(),
+                        catalog().bundledDir().map(Path::getParent));
                 teachSessions.put(modelId, session);
             }
         }
