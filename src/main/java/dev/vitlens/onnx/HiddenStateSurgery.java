@@ -71,15 +71,18 @@ public final class HiddenStateSurgery {
     }
 
     /**
-     * @param model            the derived model
-     * @param outputs          {@code hidden_states.0..L}
-     * @param found            what the structure search found (null when the model already had the outputs)
-     * @param nativeOutputs    whether the model already output its hidden states
+     * @param model         the derived model
+     * @param outputs       the output names {@code hidden_states.0..L}
+     * @param values        the values they copy, in the same order (equal to {@code outputs} for native outputs):
+     *                      what the rest of the graph reads, e.g. where the read-out starts
+     * @param found         what the structure search found (null when the model already had the outputs)
+     * @param nativeOutputs whether the model already output its hidden states
      */
-    public record Result(ModelProto model, List<String> outputs, Found found, boolean nativeOutputs) {
-        /** The value holding the last layer's output (the output name itself for native outputs). */
+    public record Result(ModelProto model, List<String> outputs, List<String> values, Found found,
+                         boolean nativeOutputs) {
+        /** The value holding the last layer's output, as the model's own head reads it. */
         public String last() {
-            return outputs.get(outputs.size() - 1);
+            return values.get(values.size() - 1);
         }
 
         public byte[] bytes() {
@@ -135,7 +138,7 @@ public final class HiddenStateSurgery {
     public static Result addHiddenStateOutputs(ModelProto model) throws OnnxModelException {
         List<String> existing = hiddenStateOutputs(model);
         if (!existing.isEmpty()) {
-            return new Result(model, existing, null, true);
+            return new Result(model, existing, existing, null, true);
         }
         Found found = find(model);
         GraphProto graph = model.getGraph();
@@ -174,7 +177,7 @@ public final class HiddenStateSurgery {
         }
         ModelProto derived = model.toBuilder().setGraph(g).addMetadataProps(StringStringEntryProto.newBuilder()
                 .setKey("vitlens.hidden_states").setValue(provenance.toString())).build();
-        return new Result(derived, List.copyOf(outputs), found, false);
+        return new Result(derived, List.copyOf(outputs), found.values(), found, false);
     }
 
     private Found find() throws OnnxModelException {
