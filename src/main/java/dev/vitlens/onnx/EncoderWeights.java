@@ -200,8 +200,7 @@ public final class EncoderWeights {
                     ? "position embeddings not read: the constant added to the tokens before layer 0 is computed in "
                     + "the graph (e.g. interpolated), not stored"
                     : "no absolute position embeddings: no constant [1, " + tokens + ", " + width + "] is added "
-                    + "between the patch embedding and layer 0 (BEiT encodes positions as a relative bias inside "
-                    + "each layer's attention instead)");
+                    + "between the patch embedding and layer 0");
             return null;
         }
         NodeProto add = adds.get(0);

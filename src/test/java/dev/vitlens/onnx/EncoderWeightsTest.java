@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.vitlens.onnx.HiddenStateSurgeryTest.assertClose;
+import static dev.vitlens.testing.ExportedWeights.assertClose;
 import static dev.vitlens.onnx.HiddenStateSurgeryTest.inputShape;
 import static dev.vitlens.onnx.HiddenStateSurgeryTest.pixels;
-import static dev.vitlens.onnx.HiddenStateSurgeryTest.values;
+import static dev.vitlens.testing.ExportedWeights.values;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -21,6 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.vitlens.testing.ExportedWeights.assertClose;
+import static dev.vitlens.testing.ExportedWeights.average;
+import static dev.vitlens.testing.ExportedWeights.layerNorm;
+import static dev.vitlens.testing.ExportedWeights.linear;
+import static dev.vitlens.testing.ExportedWeights.meanOfRows;
+import static dev.vitlens.testing.ExportedWeights.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,11 +76,11 @@ class HiddenStateSurgeryTest {
                 + ".bias").getDims(0);
         float[][] h = rows(last, hidden);
         float[] logits = switch (id) {
-            case "vit-fashion" -> gemm(model, "model.classifier", layerNorm(model, prefix + "/layernorm", h[0]));
+            case "vit-fashion" -> linear(model, "model.classifier", layerNorm(model, prefix + "/layernorm", h[0]));
             case "deit-mask" -> average(
-                    gemm(model, "model.cls_classifier", layerNorm(model, prefix + "/layernorm", h[0])),
-                    gemm(model, "model.distillation_classifier", layerNorm(model, prefix + "/layernorm", h[1])));
-            default -> gemm(model, "model.classifier", layerNorm(model, prefix + "/pooler/layernorm",
+                    linear(model, "model.cls_classifier", layerNorm(model, prefix + "/layernorm", h[0])),
+                    linear(model, "model.distillation_classifier", layerNorm(model, prefix + "/layernorm", h[1])));
+            default -> linear(model, "model.classifier", layerNorm(model, prefix + "/pooler/layernorm",
                     meanOfRows(h, 1)));
         };
         assertClose(out.get("logits"), logits, 1e-4, id + ": the head in Java on hidden_states." + layers);
@@ -274,87 +280,6 @@ class HiddenStateSurgeryTest {
         return model.toBuilder().setGraph(g).build();
     }
 
-    // ---- the heads in plain Java ------------------------------------------------------------------------------
-
-    /** An initializer by its exporter name, following the Identity nodes torch shares equal weights through. */
-    static TensorProto tensor(ModelProto model, String name) {
-        for (TensorProto t : model.getGraph().getInitializerList()) {
-            if (t.getName().equals(name)) {
-                return t;
-            }
-        }
-        for (NodeProto n : model.getGraph().getNodeList()) {
-            if (n.getOpType().equals("Identity") && n.getOutput(0).equals(name)) {
-                return tensor(model, n.getInput(0));
-            }
-        }
-        throw new AssertionError("no initializer " + name);
-    }
-
-    static float[] values(ModelProto model, String name) throws OnnxModelException {
-        return OnnxGraphs.floats(tensor(model, name));
-    }
-
-    /** LayerNorm with the weights and epsilon of the node {@code nodePrefix + "/LayerNormalization"}. */
-    static float[] layerNorm(ModelProto model, String nodePrefix, float[] x) throws OnnxModelException {
-        NodeProto node = model.getGraph().getNodeList().stream()
-                .filter(n -> n.getName().equals(nodePrefix + "/LayerNormalization")).findFirst().orElseThrow();
-        float eps = node.getAttributeList().stream().filter(a -> a.getName().equals("epsilon"))
-                .map(AttributeProto::getF).findFirst().orElse(1e-5f);
-        float[] gamma = values(model, node.getInput(1));
-        float[] beta = values(model, node.getInput(2));
-        double mean = 0;
-        for (float v : x) {
-            mean += v;
-        }
-        mean /= x.length;
-        double var = 0;
-        for (float v : x) {
-            var += (v - mean) * (v - mean);
-        }
-        var /= x.length;
-        float[] y = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = (float) ((x[i] - mean) / Math.sqrt(var + eps) * gamma[i] + beta[i]);
-        }
-        return y;
-    }
-
-    /** x · Wᵀ + b with torch's Linear weight [out, in]. */
-    static float[] gemm(ModelProto model, String prefix, float[] x) throws OnnxModelException {
-        TensorProto w = tensor(model, prefix + ".weight");
-        float[] weight = OnnxGraphs.floats(w);
-        float[] bias = values(model, prefix + ".bias");
-        int out = (int) w.getDims(0);
-        int in = (int) w.getDims(1);
-        float[] y = new float[out];
-        for (int o = 0; o < out; o++) {
-            double s = bias[o];
-            for (int i = 0; i < in; i++) {
-                s += (double) weight[o * in + i] * x[i];
-            }
-            y[o] = (float) s;
-        }
-        return y;
-    }
-
-    static float[] average(float[] a, float[] b) {
-        float[] y = new float[a.length];
-        for (int i = 0; i < a.length; i++) {
-            y[i] = (a[i] + b[i]) / 2;
-        }
-        return y;
-    }
-
-    static float[] meanOfRows(float[][] rows, int from) {
-        float[] y = new float[rows[0].length];
-        for (int t = from; t < rows.length; t++) {
-            for (int d = 0; d < y.length; d++) {
-                y[d] += rows[t][d] / (rows.length - from);
-            }
-        }
-        return y;
-    }
 
     static float[][] rows(float[] flat, int width) {
         float[][] r = new float[flat.length / width][width];
@@ -377,14 +302,5 @@ class HiddenStateSurgeryTest {
             p[i] = (float) Math.sin(i * 0.013) * 1.3f;
         }
         return p;
-    }
-
-    static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double worst = 0;
-        for (int i = 0; i < expected.length; i++) {
-            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
-        }
-        assertTrue(worst <= tolerance, what + ": max abs diff " + worst + " > " + tolerance);
     }
 }

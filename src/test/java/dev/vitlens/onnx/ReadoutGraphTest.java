@@ -17,10 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.vitlens.onnx.HiddenStateSurgeryTest.assertClose;
-import static dev.vitlens.onnx.HiddenStateSurgeryTest.gemm;
+import static dev.vitlens.testing.ExportedWeights.assertClose;
+import static dev.vitlens.testing.ExportedWeights.linear;
 import static dev.vitlens.onnx.HiddenStateSurgeryTest.inputShape;
-import static dev.vitlens.onnx.HiddenStateSurgeryTest.layerNorm;
+import static dev.vitlens.testing.ExportedWeights.layerNorm;
 import static dev.vitlens.onnx.HiddenStateSurgeryTest.pixels;
 import static dev.vitlens.onnx.HiddenStateSurgeryTest.rows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,9 +44,9 @@ class ReadoutGraphTest {
                 Run run = check(model, id);
                 if (id.equals("deit-mask")) {
                     float[][] h = rows(run.hidden, 64);
-                    assertClose(gemm(model, "model.cls_classifier", layerNorm(model, "/model/deit/layernorm", h[0])),
+                    assertClose(linear(model, "model.cls_classifier", layerNorm(model, "/model/deit/layernorm", h[0])),
                             run.heads.get(ReadoutGraph.HEAD_CLS), 1e-4, "head.cls against Java");
-                    assertClose(gemm(model, "model.distillation_classifier",
+                    assertClose(linear(model, "model.distillation_classifier",
                             layerNorm(model, "/model/deit/layernorm", h[1])),
                             run.heads.get(ReadoutGraph.HEAD_DISTILLATION), 1e-4, "head.distillation against Java");
                 }
@@ -132,7 +132,7 @@ class ReadoutGraphTest {
         assertEquals(deit ? List.of(ReadoutGraph.HEAD_CLS, ReadoutGraph.HEAD_DISTILLATION) : List.of(),
                 readout.headOutputs(), what);
         if (deit) {
-            float[] mean = HiddenStateSurgeryTest.average(read.get(ReadoutGraph.HEAD_CLS),
+            float[] mean = dev.vitlens.testing.ExportedWeights.average(read.get(ReadoutGraph.HEAD_CLS),
                     read.get(ReadoutGraph.HEAD_DISTILLATION));
             assertClose(out.get("logits"), mean, 1e-5, what + ": the heads average to the logits");
         }
@@ -142,7 +142,7 @@ class ReadoutGraphTest {
     private static long hiddenWidth(ModelProto model) {
         for (var node : model.getGraph().getNodeList()) {
             if (node.getOpType().equals("Conv") && node.getInput(0).equals("pixel_values")) {
-                return HiddenStateSurgeryTest.tensor(model, node.getInput(1)).getDims(0);
+                return dev.vitlens.testing.ExportedWeights.tensor(model, node.getInput(1)).getDims(0);
             }
         }
         throw new AssertionError("no patch Conv");
