@@ -77,7 +77,6 @@ final class TeachPage implements WorkbenchPage {
         root.setCenter(pictureArea());
         root.setRight(sidePanel());
         root.setBottom(statusLine());
-        root.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
         teach.inputProperty().addListener((obs, was, now) -> updateControls());
         teach.selectionProperty().addListener((obs, was, now) -> {
             updateControls();
@@ -343,7 +342,8 @@ final class TeachPage implements WorkbenchPage {
         questionBox.visibleProperty().bind(teach.questionProperty().isNotNull());
         questionBox.managedProperty().bind(questionBox.visibleProperty());
         questionBox.setPadding(new Insets(8));
-        questionBox.setStyle("-fx-background-color: -color-warning-subtle; -fx-background-radius: 6;");
+        // Translucent orange reads on both the light and the dark theme (and without AtlantaFX's looked-up colours).
+        questionBox.setStyle("-fx-background-color: rgba(242, 142, 43, 0.16); -fx-background-radius: 6;");
 
         VBox side = new VBox(8, pickerTitle, picker, new Label("Layer"), layer, layerValue, new Label("Head"), head,
                 new Label("Query token"), query, new Separator(), questionBox, text);
@@ -440,13 +440,14 @@ final class TeachPage implements WorkbenchPage {
 
     // ---- keys and files ---------------------------------------------------------------------------------------
 
-    private void onKey(KeyEvent e) {
+    @Override
+    public boolean handleKey(KeyEvent e) {
         Node focus = root.getScene() == null ? null : root.getScene().getFocusOwner();
         if (focus instanceof TextInputControl || e.isShortcutDown() || e.isAltDown()) {
-            return;
+            return false;
         }
-        boolean focusWantsArrows = focus instanceof Slider || focus instanceof ComboBoxBase<?>
-                || focus instanceof ListView<?>;
+        // Sliders take Left/Right; lists and combo boxes only Up/Down, so the arrows still step the lesson there.
+        boolean focusWantsArrows = focus instanceof Slider || focus instanceof ComboBoxBase<?> cb && cb.isShowing();
         KeyCode code = e.getCode();
         boolean handled = true;
         if (e.isShiftDown() && code.isArrowKey()) {
@@ -473,9 +474,7 @@ final class TeachPage implements WorkbenchPage {
         } else {
             handled = false;
         }
-        if (handled) {
-            e.consume();
-        }
+        return handled;
     }
 
     private void chooseAndSavePicture() {

@@ -98,8 +98,12 @@ public final class WorkbenchView extends StackPane {
             if (e.isShortcutDown() || e.isAltDown()) {
                 return;
             }
-            if (!imagesShown()) {
-                return; // other pages have keys of their own (the Teach page steps with the arrows)
+            WorkbenchPage shown = shownPage();
+            if (shown != null && !(shown instanceof ImagesPage)) {
+                if (shown.handleKey(e)) {
+                    e.consume(); // e.g. the Teach page steps with the arrows, which the tabs would take
+                }
+                return;
             }
             Node focus = scene.getFocusOwner();
             boolean focusWantsKeys = focus instanceof TextInputControl || focus instanceof Slider
@@ -195,10 +199,10 @@ public final class WorkbenchView extends StackPane {
         return button;
     }
 
-    private boolean imagesShown() {
+    private WorkbenchPage shownPage() {
         Tab selected = tabPane == null ? null : tabPane.getSelectionModel().getSelectedItem();
-        return selected == null
-                || pages.stream().anyMatch(p -> p instanceof ImagesPage && p.node() == selected.getContent());
+        return selected == null ? null
+                : pages.stream().filter(p -> p.node() == selected.getContent()).findFirst().orElse(null);
     }
 
     private TabPane tabs() {

@@ -71,7 +71,7 @@ class TeachPageFxTest {
         tmp = Files.createTempDirectory("vitlens-teach-fx");
         oldCache = System.getProperty(AttentionModelCache.DIR_PROPERTY);
         System.setProperty(AttentionModelCache.DIR_PROPERTY, tmp.resolve("derived").toString());
-        backend = new EngineBackend(new ModelCatalog(Path.of("models"), tmp.resolve("no-user-models")),
+        backend = new EngineBackend(new ModelCatalog(Path.of("models").toAbsolutePath(), tmp.resolve("no-user-models")),
                 "vit-fashion");
         FxToolkit.registerPrimaryStage();
     }
@@ -96,7 +96,7 @@ class TeachPageFxTest {
         liveViewModel = new LiveViewModel(() -> new ModelCatalog(null, null), live, Platform::runLater,
                 viewModel::notify);
         view = new WorkbenchView(viewModel, liveViewModel, dark -> { });
-        Scene scene = new Scene(view, 1280, 820);
+        Scene scene = new Scene(view, 1200, 800);
         view.installKeyHandlers(scene);
         stage.setScene(scene);
         stage.show();
@@ -120,8 +120,7 @@ class TeachPageFxTest {
 
     /** Selects {@code modelId}, waits for its first sample to be shown, and opens the Teach tab. */
     private TeachViewModel openTeach(FxRobot robot, String modelId, Path image) throws Exception {
-        waitUntil(() -> !viewModel.session().models().isEmpty() && viewModel.session().imageProperty().get() != null
-                && !viewModel.session().busyProperty().get());
+        waitUntil(() -> !viewModel.session().models().isEmpty() && !viewModel.session().busyProperty().get());
         ModelEntry entry = viewModel.session().models().stream().filter(m -> m.id().equals(modelId)).findFirst()
                 .orElseThrow();
         robot.interact(() -> viewModel.session().selectedModelProperty().set(entry));
@@ -174,7 +173,12 @@ class TeachPageFxTest {
             assertTrue(robot.lookup("#teachPicture").queryAs(ImageView.class).isVisible());
             if (step < steps.size() - 1) {
                 robot.type(KeyCode.RIGHT);
-                waitUntil(() -> teach.stepProperty().get() == step + 1);
+                try {
+                    waitUntil(() -> teach.stepProperty().get() == step + 1);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("Right did not leave step " + step + " (" + steps.get(step).view()
+                            + "); focus on " + robot.targetWindow().getScene().getFocusOwner(), e);
+                }
             }
         }
         robot.type(KeyCode.RIGHT); // past the end: stays on the last step
