@@ -28,7 +28,9 @@ class TeachingViewsTest {
     @Test
     void theRegistryHasTheIssuesViewsInLessonOrder() {
         assertEquals(List.of("patchify", "filters", "position-similarity", "tokens", "heads", "attention-distance",
-                "logit-lens"), TeachingViews.ALL.stream().map(TeachingView::name).toList());
+                "logit-lens", "prediction"), TeachingViews.ALL.stream().map(TeachingView::name).toList());
+        assertEquals(Lesson.ORDER, TeachingViews.ALL.stream().map(TeachingView::name).toList(),
+                "the guided lesson walks the registry in order");
         Set<String> titles = new HashSet<>();
         for (TeachingView v : TeachingViews.ALL) {
             assertTrue(titles.add(v.title()), "titles are distinct");
