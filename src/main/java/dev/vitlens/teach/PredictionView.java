@@ -60,8 +60,10 @@ public final class PredictionView extends TeachingView {
 
     public PredictionView() {
         super("prediction", "Prediction: the final top classes",
-                "The model's answer: the read-out of the last layer turned into probabilities by a softmax (they add"
-                        + " up to 100%). The bars show the most probable classes.",
+                "The model's answer: the read-out of the last layer gives one score (a logit) per class, and a"
+                        + " softmax turns the scores into probabilities that add up to 100%. The bars show the most"
+                        + " probable classes. A confident model puts almost everything on one class; when two bars are"
+                        + " close, the image looks like both to the model.",
                 Set.of(), true);
     }
 

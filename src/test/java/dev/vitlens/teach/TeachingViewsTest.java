@@ -42,7 +42,7 @@ class TeachingViewsTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TeachingViews.get("rollout"));
         assertTrue(e.getMessage().contains("patchify, filters"), e.getMessage());
-        assertEquals(Set.of("attention-distance", "tokens", "logit-lens"), TeachingViews.ALL.stream()
+        assertEquals(Set.of("attention-distance", "tokens", "logit-lens", "prediction"), TeachingViews.ALL.stream()
                 .filter(TeachingView::chart).map(TeachingView::name).collect(java.util.stream.Collectors.toSet()));
     }
 
