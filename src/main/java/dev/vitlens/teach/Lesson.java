@@ -19,7 +19,18 @@ public final class Lesson {
     public static final List<String> ORDER = List.of("patchify", "filters", "position-similarity", "tokens", "heads",
             "attention-distance", "logit-lens", "prediction");
 
+    /** Each view's short name, as the lesson's headings and the workbench's list of views show it. */
+    private static final java.util.Map<String, String> HEADINGS = java.util.Map.of("patchify", "Patchify",
+            "filters", "Patch embedding", "position-similarity", "Position", "tokens", "Special tokens",
+            "heads", "Attention", "attention-distance", "Attention distance", "logit-lens", "Logit lens",
+            "prediction", "Prediction");
+
     private Lesson() {
+    }
+
+    /** "Logit lens" for {@code logit-lens}; the registry name for a view the lesson does not know. */
+    public static String heading(String view) {
+        return HEADINGS.getOrDefault(view, view);
     }
 
     /**
@@ -40,18 +51,18 @@ public final class Lesson {
         int p = l.patchSize();
         String grid = l.gridHeight() + " x " + l.gridWidth();
         List<Step> steps = new ArrayList<>();
-        steps.add(step(steps, "patchify", "Patchify", String.format(Locale.ROOT,
+        steps.add(step(steps, "patchify", String.format(Locale.ROOT,
                 "A Vision Transformer does not read pixels one by one. It cuts the image into a grid of %s square "
                         + "patches of %d x %d pixels and flattens each patch into one list of %d numbers (3 colour "
                         + "channels x %d x %d). From here on the model works with %d patch tokens, the way a language "
                         + "model works with words.", grid, p, p, 3 * p * p, p, p, l.patches()), null));
-        steps.add(step(steps, "filters", "Patch embedding", String.format(Locale.ROOT,
+        steps.add(step(steps, "filters", String.format(Locale.ROOT,
                 "Every flattened patch is multiplied by the same learned matrix, which turns its %d numbers into one "
                         + "vector. Each row of that matrix is a filter: a small %d x %d pattern the model measures in "
                         + "every patch. The tiles show the filters' main directions (their first principal "
                         + "components), as in Figure 7 of the ViT paper: mostly smooth blobs, stripes and edges.",
                 3 * p * p, p, p), null));
-        steps.add(step(steps, "position-similarity", "Position", family == Family.BEIT
+        steps.add(step(steps, "position-similarity", family == Family.BEIT
                 ? "A patch vector alone does not say where the patch was. BEiT has no position embeddings added to "
                         + "the patches. Instead every attention layer adds a learned bias that depends only on the "
                         + "offset between two patches (how many rows and columns apart they are). The maps show that "
@@ -61,7 +72,7 @@ public final class Lesson {
                         + "neighbouring patches have similar embeddings. Each small map shows how similar one patch's "
                         + "position embedding is to every other patch's (Figure 7, centre). Click a patch to see its map.",
                 null));
-        steps.add(step(steps, "tokens", "Special tokens", switch (family) {
+        steps.add(step(steps, "tokens", switch (family) {
             case VIT -> "Besides the patches, ViT adds one extra token, [CLS], that shows no part of the image. Layer "
                     + "by layer it gathers information from the patches, and at the end the classifier reads only "
                     + "[CLS] to make its prediction.";
@@ -72,31 +83,31 @@ public final class Lesson {
                     + "all patch tokens (mean pooling) and classifies that average. Every patch has a say.";
         }, null));
         String query = l.prefixTokens() > 0 ? "[CLS]" : "the centre patch";
-        steps.add(step(steps, "heads", "Attention", String.format(Locale.ROOT,
+        steps.add(step(steps, "heads", String.format(Locale.ROOT,
                 "In every layer each token decides how much to look at every other token: that is attention. The "
                         + "model has %d layers with %d heads each, and every head can look for something different. "
                         + "The grid shows where %s looks in every head of every layer. These are raw attention "
                         + "weights, before any rollout or averaging: each small map sums to 1.",
                 l.layers(), l.heads(), query), new MostAttendedPatch()));
-        steps.add(step(steps, "attention-distance", "Attention distance",
+        steps.add(step(steps, "attention-distance",
                 "How far does a head look? For every patch, take the distance in pixels to each patch it attends to, "
                         + "weighted by the attention, and average over all patches: that is the head's mean attention "
                         + "distance. In the ViT paper some heads look far already in the first layers, while others "
                         + "stay local; deeper layers look further.", null));
-        steps.add(step(steps, "logit-lens", "Logit lens",
+        steps.add(step(steps, "logit-lens",
                 "What would the model answer if it stopped early? The logit lens applies the model's own final "
                         + "read-out (its last norm, pooling and classifier) to every layer's hidden state. The chart "
                         + "shows the class probabilities layer by layer; the last layer is exactly the model's answer. "
                         + "The map shows what each patch alone would vote for at the chosen layer.",
                 new FirstSureLayer()));
-        steps.add(step(steps, "prediction", "Prediction",
+        steps.add(step(steps, "prediction",
                 "The final answer: the read-out of the last layer, turned into probabilities by a softmax. The bars "
                         + "show the most likely classes. Go back to any step and click patches or layers to see how "
                         + "the model got here.", null));
         return List.copyOf(steps);
     }
 
-    private static Step step(List<Step> before, String view, String heading, String text, Question question) {
-        return new Step(view, (before.size() + 1) + ". " + heading, text, Optional.ofNullable(question));
+    private static Step step(List<Step> before, String view, String text, Question question) {
+        return new Step(view, (before.size() + 1) + ". " + heading(view), text, Optional.ofNullable(question));
     }
 }

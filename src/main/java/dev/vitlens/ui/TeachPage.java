@@ -74,8 +74,9 @@ final class TeachPage implements WorkbenchPage {
         root.setId("teachPage");
         root.setTop(toolBar());
         root.setLeft(lists());
+        Node side = sidePanel();
         root.setCenter(pictureArea());
-        root.setRight(sidePanel());
+        root.setRight(side);
         root.setBottom(statusLine());
         teach.inputProperty().addListener((obs, was, now) -> updateControls());
         teach.selectionProperty().addListener((obs, was, now) -> {
@@ -179,6 +180,14 @@ final class TeachPage implements WorkbenchPage {
 
         ListView<TeachingView> views = new ListView<>(FXCollections.observableList(teach.views()));
         views.setId("teachViewList");
+        views.setCellFactory(list -> new ListCell<>() {
+            @Override
+            protected void updateItem(TeachingView item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : shortTitle(item));
+                setTooltip(empty || item == null ? null : new Tooltip(item.title()));
+            }
+        });
         views.getSelectionModel().selectedItemProperty().addListener((obs, was, now) -> {
             if (now != null && now != teach.viewProperty().get()) {
                 teach.showView(now);
@@ -194,8 +203,12 @@ final class TeachPage implements WorkbenchPage {
         VBox.setVgrow(steps, Priority.ALWAYS);
         VBox.setVgrow(views, Priority.ALWAYS);
         box.setPadding(new Insets(8));
-        box.setPrefWidth(210);
+        box.setPrefWidth(220);
         return box;
+    }
+
+    static String shortTitle(TeachingView view) {
+        return Lesson.heading(view.name());
     }
 
     private Node pictureArea() {
@@ -235,9 +248,14 @@ final class TeachPage implements WorkbenchPage {
         empty.setMaxWidth(520);
 
         StackPane area = new StackPane(frame, unavailable, hidden, empty);
-        area.setPadding(new Insets(8));
         area.getStyleClass().add("image-area");
-        return area;
+        lessonText.getStyleClass().add(Styles.TEXT);
+        lessonText.setStyle("-fx-font-size: 1.08em;");
+        lessonText.setMaxWidth(900);
+        VBox column = new VBox(10, lessonText, questionBox, area);
+        VBox.setVgrow(area, Priority.ALWAYS);
+        column.setPadding(new Insets(10, 12, 8, 12));
+        return column;
     }
 
     private static double fit(Image image, double width, double height, boolean forWidth) {
@@ -247,6 +265,9 @@ final class TeachPage implements WorkbenchPage {
         double scale = Math.min(2.0, Math.min(width / image.getWidth(), height / image.getHeight()));
         return forWidth ? image.getWidth() * scale : image.getHeight() * scale;
     }
+
+    private Label lessonText;
+    private VBox questionBox;
 
     private Node sidePanel() {
         Label pickerTitle = new Label("Pick a patch");
@@ -307,6 +328,7 @@ final class TeachPage implements WorkbenchPage {
         });
 
         Label text = new Label();
+        lessonText = text;
         text.setId("teachText");
         text.setWrapText(true);
         text.textProperty().bind(Bindings.createStringBinding(() -> {
@@ -337,7 +359,7 @@ final class TeachPage implements WorkbenchPage {
                 feedback.getStyleClass().add(now.right() ? Styles.SUCCESS : Styles.WARNING);
             }
         });
-        VBox questionBox = new VBox(6, prompt, reveal, feedback);
+        questionBox = new VBox(6, prompt, reveal, feedback);
         questionBox.getStyleClass().add("teach-question");
         questionBox.visibleProperty().bind(teach.questionProperty().isNotNull());
         questionBox.managedProperty().bind(questionBox.visibleProperty());
@@ -346,7 +368,7 @@ final class TeachPage implements WorkbenchPage {
         questionBox.setStyle("-fx-background-color: rgba(242, 142, 43, 0.16); -fx-background-radius: 6;");
 
         VBox side = new VBox(8, pickerTitle, picker, new Label("Layer"), layer, layerValue, new Label("Head"), head,
-                new Label("Query token"), query, new Separator(), questionBox, text);
+                new Label("Query token"), query);
         side.setPadding(new Insets(10));
         side.setPrefWidth(300);
         ScrollPane scroll = new ScrollPane(side);
