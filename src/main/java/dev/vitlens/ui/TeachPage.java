@@ -85,6 +85,7 @@ final class TeachPage implements WorkbenchPage {
         });
         teach.inputPictureProperty().addListener((obs, was, now) -> drawPicker());
         teach.answerProperty().addListener((obs, was, now) -> drawPicker());
+        teach.pictureHiddenProperty().addListener((obs, was, now) -> drawPicker());
     }
 
     // ---- layout -----------------------------------------------------------------------------------------------
@@ -306,7 +307,9 @@ final class TeachPage implements WorkbenchPage {
         layerValue.textProperty().bind(Bindings.createStringBinding(() -> {
             TeachSelection s = teach.selectionProperty().get();
             TeachInput in = teach.inputProperty().get();
-            return s == null || in == null ? "" : "layer " + (s.layer() + 1) + " of " + in.layout().layers();
+            // 0-based like the views' labels and the CLI's --layer
+            return s == null || in == null ? "" : "layer " + s.layer() + " (layers 0 to " + (in.layout().layers() - 1)
+                    + ")";
         }, teach.selectionProperty(), teach.inputProperty()));
 
         head.setId("teachHead");
@@ -403,7 +406,7 @@ final class TeachPage implements WorkbenchPage {
             layer.setValue(s.layer());
             List<String> heads = new ArrayList<>();
             for (int h = 0; h < l.heads(); h++) {
-                heads.add("head " + (h + 1));
+                heads.add("head " + h);
             }
             if (!head.getItems().equals(heads)) {
                 head.getItems().setAll(heads);

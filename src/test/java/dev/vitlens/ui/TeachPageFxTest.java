@@ -152,6 +152,10 @@ class TeachPageFxTest {
         assertEquals(Lesson.ORDER.size(), steps.size());
         assertEquals(0, teach.stepProperty().get());
         Label stepLabel = robot.lookup("#teachStepLabel").queryAs(Label.class);
+        javafx.scene.control.Button next = robot.lookup("#teachNext").queryAs(javafx.scene.control.Button.class);
+        javafx.scene.control.Button back = robot.lookup("#teachBack").queryAs(javafx.scene.control.Button.class);
+        assertFalse(next.isDisabled(), "Next is enabled on the first step");
+        assertTrue(back.isDisabled(), "Back is disabled on the first step");
         robot.clickOn("#teachStatus"); // focus the page, not a control that wants the arrows
         for (int i = 0; i < steps.size(); i++) {
             int step = i;
@@ -171,6 +175,8 @@ class TeachPageFxTest {
             assertNotNull(teach.pictureProperty().get(), steps.get(step).view() + " on " + modelId + ": "
                     + teach.unavailableProperty().get());
             assertTrue(robot.lookup("#teachPicture").queryAs(ImageView.class).isVisible());
+            assertEquals(step == steps.size() - 1, next.isDisabled(), "Next on step " + step);
+            assertEquals(step == 0, back.isDisabled(), "Back on step " + step);
             if (step < steps.size() - 1) {
                 robot.type(KeyCode.RIGHT);
                 try {
