@@ -1,5 +1,6 @@
 package dev.vitlens.internals;
 
+import dev.vitlens.engine.Scores;
 import dev.vitlens.inference.InferenceException;
 
 /**
@@ -25,6 +26,43 @@ public final class LogitLens {
      * @throws IllegalArgumentException when {@code internals} carry no hidden states
      */
     public static Result compute(ModelInternals internals, Readout readout) throws InferenceException {
-        throw new UnsupportedOperationException("not implemented yet");
+        if (!internals.hasHiddenStates()) {
+            throw new IllegalArgumentException("the logit lens needs hidden states, and there are none: "
+                    + internals.noHiddenStatesReason());
+        }
+        float[][][] hidden = internals.hiddenStates();
+        int states = hidden.length;
+        int tokens = hidden[0].length;
+        int prefix = internals.layout().prefixTokens();
+        int patches = tokens - prefix;
+        float[][] layers = softmax(readout.apply(hidden).logits());
+
+        // Each patch token read as if it were what the read-out pools: every row of the state is that token, so a
+        // [CLS] gather, a [DIST] gather and a mean over patches all see it. Rows are shared references, not copies.
+        int rows = readout.readsTwoTokenStates() ? 2 : tokens;
+        float[][][] perPatch = new float[states * patches][][];
+        for (int l = 0; l < states; l++) {
+            for (int p = 0; p < patches; p++) {
+                float[][] state = new float[rows][];
+                java.util.Arrays.fill(state, hidden[l][prefix + p]);
+                perPatch[l * patches + p] = state;
+            }
+        }
+        float[][] read = softmax(readout.apply(perPatch).logits());
+        float[][][] byPatch = new float[states][patches][];
+        for (int l = 0; l < states; l++) {
+            for (int p = 0; p < patches; p++) {
+                byPatch[l][p] = read[l * patches + p];
+            }
+        }
+        return new Result(layers, byPatch);
+    }
+
+    private static float[][] softmax(float[][] logits) {
+        float[][] out = new float[logits.length][];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = Scores.softmax(logits[i]);
+        }
+        return out;
     }
 }
