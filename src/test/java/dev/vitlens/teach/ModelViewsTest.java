@@ -81,6 +81,31 @@ class ModelViewsTest {
         check(shape(name));
     }
 
+    /** A backbone without classification head (ViT in21k): every view but the logit lens, which says why not. */
+    @org.junit.jupiter.api.Test
+    void aBackboneShowsEveryViewButTheLens() throws Exception {
+        ModelInfo info = ModelFolder.load(ShapeExports.root().resolve("vit-base-patch16-224-in21k"));
+        RgbImage image = picture(info.inputHeight(), info.inputWidth());
+        TeachInput input = BigStack.call("teach-test", () -> {
+            try (InternalsSession session = InternalsSession.open(info, RunnerOptions.on(Device.CPU),
+                    new AttentionModelCache(cache))) {
+                return TeachInputs.load(session, image, TeachInputs.ALL);
+            }
+        });
+        for (TeachingView v : TeachingViews.ALL) {
+            if (v.name().equals("logit-lens")) {
+                String why = v.unavailable(input).orElseThrow();
+                assertTrue(why.startsWith("logit-lens needs the model's read-out"), why);
+            } else {
+                assertTrue(v.unavailable(input).isEmpty(), v.name() + ": " + v.unavailable(input));
+                ViewData data = v.compute(input);
+                assertTrue(data.render().getWidth() > 300, v.name());
+            }
+        }
+        JsonNode tokens = JsonOutput.tree(TeachingViews.get("tokens").compute(input));
+        assertEquals(0, tokens.get("probabilities").size(), "no head, no prediction");
+    }
+
     /** A picture with structure (gradient, bright square) at the model's input size. */
     static RgbImage picture(int height, int width) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
