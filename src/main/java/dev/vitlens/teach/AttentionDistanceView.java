@@ -51,17 +51,15 @@ public final class AttentionDistanceView extends TeachingView {
             }
             double yMax = Figures.niceCeil(Math.max(top * 1.05, 1e-9));
             boolean legend = heads <= Figures.CATEGORIES;
-            int width = 700;
+            int width = 720;
             String note = "Distance = for each query patch, the sum over key patches of attention x distance between"
                     + " the patch centres, averaged over query patches; " + PREFIX_HANDLING + ".";
             int height = (int) (Figures.HEADER + 20 + 300 + 76 + Sketch.paragraphHeight(note, Figures.SMALL,
                     width - 2 * Figures.MARGIN)) + Figures.MARGIN;
-            Sketch s = new Sketch(width, height);
-            Figures.header(s, "Mean attention distance by head and depth", subtitle);
+            Sketch s = Figures.sketch(width, height, "Mean attention distance by head and depth", subtitle);
             Figures.Axes axes = new Figures.Axes(74, Figures.HEADER + 20, legend ? 470 : 580, 300, -0.6,
                     layers - 0.4, 0, yMax);
-            s.rect(axes.x(layer - 0.45), axes.top(), axes.x(layer + 0.45) - axes.x(layer - 0.45), axes.height(),
-                    0xFBE3DA, Sketch.NONE, 0);
+            axes.band(s, layer, 0.45, Figures.BAND);
             List<Double> xTicks = new ArrayList<>();
             List<String> xLabels = new ArrayList<>();
             int step = Math.max(1, (int) Math.ceil(layers / 12.0));

@@ -14,6 +14,8 @@ final class Figures {
     static final int MARGIN = 16;
     /** Height of the title band (title line and one subtitle line). */
     static final int HEADER = 50;
+    /** The light band behind the selected layer in the charts. */
+    static final int BAND = 0xFBE3DA;
 
     /** Tableau 10 and two more: distinguishable line and dot colours for classes and heads (ViT-B has 12). */
     private static final int[] PALETTE = {0x4E79A7, 0xF28E2B, 0xE15759, 0x76B7B2, 0x59A14F, 0xEDC948, 0xB07AA1,
@@ -26,6 +28,15 @@ final class Figures {
 
     static int category(int i) {
         return PALETTE[Math.floorMod(i, PALETTE.length)];
+    }
+
+    /** A sketch with its {@link #header}, widened when the header would not fit. */
+    static Sketch sketch(int width, int height, String title, String subtitle) {
+        double need = 2 * MARGIN + Math.max(Sketch.textWidth(title, TITLE, true), Sketch.textWidth(subtitle, LABEL,
+                false));
+        Sketch s = new Sketch(Math.max(width, (int) Math.ceil(need)), height);
+        header(s, title, subtitle);
+        return s;
     }
 
     /** Title line and a muted subtitle (model, selection) at the top of a picture. */
@@ -131,6 +142,15 @@ final class Figures {
 
         double y(double v) {
             return top + height - (yMax == yMin ? 0.5 : (v - yMin) / (yMax - yMin)) * height;
+        }
+
+        /** A light band behind x = {@code at}, {@code half} wide on each side, clipped to the plot. */
+        void band(Sketch s, double at, double half, int colour) {
+            double x0 = Math.max(left, x(at - half));
+            double x1 = Math.min(right(), x(at + half));
+            if (x1 > x0) {
+                s.rect(x0, top, x1 - x0, height, colour, Sketch.NONE, 0);
+            }
         }
 
         double bottom() {

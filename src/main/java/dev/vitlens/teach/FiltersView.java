@@ -47,8 +47,7 @@ public final class FiltersView extends TeachingView {
                     + " number is its share of the variance.";
             int height = (int) (top + rows * pitchY + 14 + Sketch.paragraphHeight(note, Figures.SMALL,
                     width - 2 * left)) + Figures.MARGIN;
-            Sketch s = new Sketch(width, height);
-            Figures.header(s, "Patch-embedding filters: the first " + n + " principal components", subtitle);
+            Sketch s = Figures.sketch(width, height, "Patch-embedding filters: the first " + n + " principal components", subtitle);
             for (int i = 0; i < n; i++) {
                 int x = left + (i % cols) * pitchX;
                 int y = top + (i / cols) * pitchY;

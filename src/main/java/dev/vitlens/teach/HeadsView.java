@@ -54,8 +54,7 @@ public final class HeadsView extends TeachingView {
             int foot = Math.max(top + overviewH + 10, thumbY + inputHeight * thumbScale + 20) + 10;
             int height = (int) (foot + Sketch.paragraphHeight(note, Figures.SMALL, width - 2 * Figures.MARGIN))
                     + Figures.MARGIN;
-            Sketch s = new Sketch(width, height);
-            Figures.header(s, "Attention heads x layers: where " + queryLabel + " looks (raw attention)", subtitle);
+            Sketch s = Figures.sketch(width, height, "Attention heads x layers: where " + queryLabel + " looks (raw attention)", subtitle);
             for (int h = 0; h < heads; h++) {
                 s.text(left + h * (map + gap) + map / 2.0, top - 8, heads > 16 ? Integer.toString(h) : "head " + h,
                         Figures.SMALL, h == head ? Sketch.SELECTION : Sketch.TEXT, Sketch.Anchor.MIDDLE, h == head);

@@ -71,11 +71,9 @@ public final class LogitLensView extends TeachingView {
             int foot = top + Math.max(chartH + 60, cell * gh + 40) + 4;
             int height = (int) (foot + Sketch.paragraphHeight(note, Figures.SMALL, width - 2 * Figures.MARGIN))
                     + Figures.MARGIN;
-            Sketch s = new Sketch(width, height);
-            Figures.header(s, "Logit lens: the model's read-out applied after every layer", subtitle);
+            Sketch s = Figures.sketch(width, height, "Logit lens: the model's read-out applied after every layer", subtitle);
             Figures.Axes axes = new Figures.Axes(left, top, chartW, chartH, -0.3, states - 0.7, 0, 1);
-            s.rect(axes.x(patchMap.layer() - 0.4), axes.top(), axes.x(patchMap.layer() + 0.4)
-                    - axes.x(patchMap.layer() - 0.4), axes.height(), 0xFBE3DA, Sketch.NONE, 0);
+            axes.band(s, patchMap.layer(), 0.4, Figures.BAND);
             List<Double> xt = new ArrayList<>();
             List<String> xl = new ArrayList<>();
             int step = Math.max(1, (int) Math.ceil(states / 13.0));

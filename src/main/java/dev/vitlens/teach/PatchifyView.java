@@ -48,8 +48,7 @@ public final class PatchifyView extends TeachingView {
                     + " (the filters) to make one token vector; the same matrix is used for every patch.";
             int height = (int) (stripTop + 3 * 26 + 14 + Sketch.paragraphHeight(note, Figures.SMALL, width - 2 * left))
                     + Figures.MARGIN;
-            Sketch s = new Sketch(width, height);
-            Figures.header(s, "Patchify: the image cut into " + grid[0] + " x " + grid[1] + " patches of " + p + " x "
+            Sketch s = Figures.sketch(width, height, "Patchify: the image cut into " + grid[0] + " x " + grid[1] + " patches of " + p + " x "
                     + p + " pixels", subtitle);
 
             s.cells(left, top, scale, scale, inputHeight, inputWidth, picture);

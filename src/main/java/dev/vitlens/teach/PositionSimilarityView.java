@@ -51,8 +51,7 @@ public final class PositionSimilarityView extends TeachingView {
                     + " patches in the same row or column, usually come out similar: the model learned the 2-D layout.";
             int foot = Math.max(top + overviewH, top + bigCell * gh + 40) + 16;
             int height = (int) (foot + Sketch.paragraphHeight(note, Figures.SMALL, width - 2 * left)) + Figures.MARGIN;
-            Sketch s = new Sketch(width, height);
-            Figures.header(s, "Position embeddings: cosine similarity between patches", subtitle);
+            Sketch s = Figures.sketch(width, height, "Position embeddings: cosine similarity between patches", subtitle);
             s.text(left, top - 8, "each small map: one patch's similarity with every patch", Figures.SMALL,
                     Sketch.MUTED, Sketch.Anchor.START, false);
             for (int i = 0; i < gh * gw; i++) {
@@ -145,8 +144,7 @@ public final class PositionSimilarityView extends TeachingView {
             int foot = Math.max(top + overviewH, top + bigCell * mh + 84) + 16;
             int height = (int) (foot + Sketch.paragraphHeight(note, Figures.SMALL, width - 2 * Figures.MARGIN))
                     + Figures.MARGIN;
-            Sketch s = new Sketch(width, height);
-            Figures.header(s, "BEiT has no absolute position embeddings: its relative position bias instead", subtitle);
+            Sketch s = Figures.sketch(width, height, "BEiT has no absolute position embeddings: its relative position bias instead", subtitle);
             for (int h = 0; h < heads; h++) {
                 s.text(left + h * (map + gap) + map / 2.0, top - 8, "head " + h, Figures.SMALL, Sketch.TEXT,
                         Sketch.Anchor.MIDDLE, false);
@@ -216,8 +214,7 @@ public final class PositionSimilarityView extends TeachingView {
     public record NoPositions(String shows, String note, @JsonIgnore String subtitle) implements ViewData {
         @Override
         public Sketch sketch() {
-            Sketch s = new Sketch(640, 140);
-            Figures.header(s, "Position: nothing to show", subtitle);
+            Sketch s = Figures.sketch(640, 140, "Position: nothing to show", subtitle);
             s.paragraph(Figures.MARGIN, Figures.HEADER + 20, 600, note, Figures.LABEL, Sketch.TEXT);
             return s;
         }

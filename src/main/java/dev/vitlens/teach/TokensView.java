@@ -52,8 +52,7 @@ public final class TokensView extends TeachingView {
             int groups = heads.size() + 1;
             double groupH = 24 + top.length * 20 + 12;
             int height = (int) Math.ceil(barsTop + groups * groupH + 20);
-            Sketch s = new Sketch(width, height);
-            Figures.header(s, "Special tokens: what the classifier reads", subtitle);
+            Sketch s = Figures.sketch(width, height, "Special tokens: what the classifier reads", subtitle);
             s.paragraph(left, y0, width - 2 * left, description, Figures.LABEL, Sketch.TEXT);
             if (chart) {
                 int states = clsDistSimilarity.length;
@@ -63,8 +62,7 @@ public final class TokensView extends TeachingView {
                 }
                 Figures.Axes axes = new Figures.Axes(74, chartTop + 20, 560, chartH - 20, -0.3, states - 0.7, lo, 1);
                 int sel = layer + 1;
-                s.rect(axes.x(sel - 0.4), axes.top(), axes.x(sel + 0.4) - axes.x(sel - 0.4), axes.height(), 0xFBE3DA,
-                        Sketch.NONE, 0);
+                axes.band(s, sel, 0.4, Figures.BAND);
                 List<Double> xt = new ArrayList<>();
                 List<String> xl = new ArrayList<>();
                 int step = Math.max(1, (int) Math.ceil(states / 13.0));

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitlens.teach.TeachingView;
 import dev.vitlens.teach.TeachingViews;
+import dev.vitlens.inference.AttentionModelCache;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +31,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TeachCommandModelTest {
     @TempDir
     Path tmp;
+    @TempDir
+    static Path cache;
+    static String oldCache;
+
+    @BeforeAll
+    static void useATemporaryCache() {
+        oldCache = System.getProperty(AttentionModelCache.DIR_PROPERTY);
+        System.setProperty(AttentionModelCache.DIR_PROPERTY, cache.toString());
+    }
+
+    @AfterAll
+    static void restoreTheCache() {
+        if (oldCache == null) {
+            System.clearProperty(AttentionModelCache.DIR_PROPERTY);
+        } else {
+            System.setProperty(AttentionModelCache.DIR_PROPERTY, oldCache);
+        }
+    }
 
     static final Path IMAGE = Paths.get("assets/samples/fashion-0013-dress.png").toAbsolutePath();
 
@@ -84,7 +105,7 @@ class TeachCommandModelTest {
     @Test
     void attentionDistanceIsOneValuePerHeadPerLayerInPixels() throws Exception {
         JsonNode d = json("teach", "attention-distance", "-m", "deit-mask", "--device", "cpu", "--format", "json",
-                "--samples", IMAGE.toString());
+                IMAGE.toString());
         assertEquals(6, d.get("distance").size());
         double max = d.get("max_distance").asDouble();
         assertEquals(8 * Math.hypot(7, 7), max, 1e-9);
@@ -95,6 +116,40 @@ class TeachCommandModelTest {
             }
         }
         assertEquals("input pixels", d.get("unit").asText());
+        assertTrue(d.get("sample_average").isNull());
+        TeachCommandTest.Run none = TeachCommandTest.run("teach", "attention-distance", "-m", "deit-mask", "--device",
+                "cpu", "--samples", IMAGE.toString());
+        assertEquals(Cli.EXIT_USAGE, none.exit());
+        assertEquals("error: model \"deit-mask\" has no usable sample images (vitlens.json lists none that exist)",
+                none.err().strip());
+    }
+
+    /** The sample average equals the mean of the per-image tables of the model's own sample files. */
+    @Test
+    void theSampleAverageIsTheMeanOverTheSamples() throws Exception {
+        JsonNode d = json("teach", "attention-distance", "-m", "vit-fashion", "--device", "cpu", "--format", "json",
+                "--samples", IMAGE.toString());
+        JsonNode avg = d.get("sample_average");
+        List<Path> samples;
+        try (Stream<Path> files = Files.list(Paths.get("assets/samples"))) {
+            samples = files.filter(f -> f.toString().endsWith(".png")).sorted().toList();
+        }
+        assertEquals(samples.size(), avg.get("images").asInt(), "vit-fashion lists every sample in assets/samples");
+        double[][] mean = new double[6][4];
+        for (Path sample : samples) {
+            JsonNode one = json("teach", "attention-distance", "-m", "vit-fashion", "--device", "cpu", "--format",
+                    "json", sample.toAbsolutePath().toString()).get("distance");
+            for (int l = 0; l < 6; l++) {
+                for (int h = 0; h < 4; h++) {
+                    mean[l][h] += one.get(l).get(h).asDouble() / samples.size();
+                }
+            }
+        }
+        for (int l = 0; l < 6; l++) {
+            for (int h = 0; h < 4; h++) {
+                assertEquals(mean[l][h], avg.get("distance").get(l).get(h).asDouble(), 1e-6, l + "/" + h);
+            }
+        }
     }
 
     @Test
@@ -107,7 +162,7 @@ class TeachCommandModelTest {
             BufferedImage image = ImageIO.read(png.toFile());
             assertNotNull(image, v.name());
             assertTrue(image.getWidth() > 300 && image.getHeight() > 100, v.name());
-            assertTrue(r.out().contains("selection: layer 2, head 1, query [CLS], patch 31 (3, 4)"), r.out());
+            assertTrue(r.out().contains("selection: layer 2, head 1, query [CLS], patch 25 (3, 4)"), r.out());
             if (v.chart()) {
                 Path svg = tmp.resolve(v.name() + ".svg");
                 assertEquals(0, TeachCommandTest.run("teach", v.name(), "-m", "vit-fashion", "--device", "cpu",
