@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 ModelsCommand.class,
                 ExplainCommand.class,
+                TeachCommand.class,
                 ClassifyCommand.class,
                 LiveCommand.class,
                 ImportCommand.class,

@@ -138,7 +138,7 @@ public final class ModelRunner implements AutoCloseable {
         return BigStack.call("vitlens-ort-init", ModelLoadException.class, ModelRunner::environmentOnThisThread);
     }
 
-    private static synchronized OrtEnvironment environmentOnThisThread() throws ModelLoadException {
+    static synchronized OrtEnvironment environmentOnThisThread() throws ModelLoadException {
         // Whoever touches ORT first decides where its natives come from: without the cache ORT copies its ~580 MB
         // CUDA provider into /tmp on this start.
         OrtNatives.prepare();
@@ -187,7 +187,7 @@ public final class ModelRunner implements AutoCloseable {
         }
     }
 
-    private static SessionOptions baseOptions(RunnerOptions options) throws OrtException {
+    static SessionOptions baseOptions(RunnerOptions options) throws OrtException {
         SessionOptions so = new SessionOptions();
         so.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
         so.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -198,6 +198,18 @@ public final class ModelRunner implements AutoCloseable {
 
     private static ModelRunner load(ModelInfo info, OrtEnvironment env, SessionOptions so, Device device,
                                     String fallback) throws ModelLoadException {
+        Loaded loaded = loadGraph(info.dir(), "model", env, so);
+        return new ModelRunner(info, env, loaded.djlModel(), loaded.session(), loaded.djlModel() == null, so, device,
+                fallback);
+    }
+
+    /** A session loaded through DJL, or (when DJL's internals hide it) created directly; djlModel null then. */
+    record Loaded(ZooModel<NDList, NDList> djlModel, OrtSession session) { }
+
+    /** Loads {@code dir/<name>.onnx} through DJL's Criteria with our session options. */
+    static Loaded loadGraph(java.nio.file.Path dir, String name, OrtEnvironment env, SessionOptions so)
+            throws ModelLoadException {
+        java.nio.file.Path file = dir.resolve(name + ".onnx");
         ZooModel<NDList, NDList> model;
         try {
             Map<String, Object> djlOptions = new HashMap<>();
@@ -208,26 +220,25 @@ public final class ModelRunner implements AutoCloseable {
                     // Without an explicit device DJL probes CUDA itself, logging ORT errors on CPU-only machines;
                     // the device really used is decided by the SessionOptions passed below.
                     .optDevice(ai.djl.Device.cpu())
-                    .optModelPath(info.dir())
-                    .optModelName("model")
+                    .optModelPath(dir)
+                    .optModelName(name)
                     .optTranslator(new NoopTranslator())
                     .optOptions(stringOptions(djlOptions))
                     .build()
                     .loadModel();
         } catch (MalformedModelException | ModelNotFoundException | IOException | RuntimeException e) {
-            throw new ModelLoadException("cannot load " + info.modelFile() + ": " + rootMessage(e), e);
+            throw new ModelLoadException("cannot load " + file + ": " + rootMessage(e), e);
         }
         Optional<OrtSession> shared = sessionOf(model);
         if (shared.isPresent()) {
-            return new ModelRunner(info, env, model, shared.get(), false, so, device, fallback);
+            return new Loaded(model, shared.get());
         }
         // DJL's internals changed: create the session ourselves rather than fail.
         model.close();
         try {
-            OrtSession session = env.createSession(info.modelFile().toString(), so);
-            return new ModelRunner(info, env, null, session, true, so, device, fallback);
+            return new Loaded(null, env.createSession(file.toString(), so));
         } catch (OrtException e) {
-            throw new ModelLoadException("cannot load " + info.modelFile() + ": " + rootMessage(e), e);
+            throw new ModelLoadException("cannot load " + file + ": " + rootMessage(e), e);
         }
     }
 
@@ -342,7 +353,7 @@ public final class ModelRunner implements AutoCloseable {
      * An ORT value (input tensor or session result) closed by try-with-resources and counted in the
      * {@link TensorLedger}: created when wrapped, closed when this closes.
      */
-    private record CountedValue<T extends AutoCloseable>(T value, int count) implements AutoCloseable {
+    record CountedValue<T extends AutoCloseable>(T value, int count) implements AutoCloseable {
         static CountedValue<OnnxTensor> of(OnnxTensor tensor, int count) {
             TensorLedger.created(count);
             return new CountedValue<>(tensor, count);
@@ -448,7 +459,7 @@ public final class ModelRunner implements AutoCloseable {
         return message == null ? e.toString() : message.strip();
     }
 
-    private static void close(SessionOptions so) {
+    static void close(SessionOptions so) {
         if (so != null) {
             try {
                 so.close();

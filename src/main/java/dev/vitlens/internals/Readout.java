@@ -18,6 +18,14 @@ public interface Readout extends AutoCloseable {
     Result apply(float[][][] hidden) throws InferenceException;
 
     /**
+     * Whether a state of 2 equal rows is read exactly like a full-length state of that row, so one token can be read
+     * as if it were every token with 2 rows instead of T (checked when the read-out is opened).
+     */
+    default boolean readsTwoTokenStates() {
+        return false;
+    }
+
+    /**
      * @param logits {@code [batch][classes]}
      * @param heads  per classifier head, its own logits before they are combined (DeiT: "cls" and "distillation");
      *               empty for single-head models

@@ -60,13 +60,25 @@ public final class AttentionSoftmaxFinder {
      *                                    layers inconsistently with its data flow
      */
     public static List<AttentionSoftmax> find(ModelProto model) throws AttentionNotFoundException {
-        return new AttentionSoftmaxFinder(model).find();
+        return new AttentionSoftmaxFinder(model).locate().stream().map(Located::softmax).toList();
     }
 
-    private List<AttentionSoftmax> find() throws AttentionNotFoundException {
+    /**
+     * One layer's attention: the Softmax as {@link #find} reports it, its node, and the MatMul of Q and Kᵀ whose
+     * scores it normalises (for the hidden-state surgery and the weight reader, which start from there).
+     */
+    record Located(AttentionSoftmax softmax, NodeProto softmaxNode, NodeProto scoresMatMul) { }
+
+    /** Like {@link #find}, with the nodes. */
+    static List<Located> locate(ModelProto model) throws AttentionNotFoundException {
+        return new AttentionSoftmaxFinder(model).locate();
+    }
+
+    private List<Located> locate() throws AttentionNotFoundException {
         List<NodeProto> nodes = graph.getNodeList();
         List<NodeProto> fused = new ArrayList<>();
         List<NodeProto> candidates = new ArrayList<>();
+        List<NodeProto> matMuls = new ArrayList<>();
         int softmaxCount = 0;
         for (int index : OnnxGraphs.topologicalOrder(graph)) {
             NodeProto node = nodes.get(index);
@@ -74,8 +86,10 @@ public final class AttentionSoftmaxFinder {
                 fused.add(node);
             } else if (node.getOpType().equals("Softmax") && OnnxGraphs.isDefaultDomain(node)) {
                 softmaxCount++;
-                if (isAttentionSoftmax(node)) {
+                ScoreTrace trace = attentionTrace(node);
+                if (trace != null) {
                     candidates.add(node);
+                    matMuls.add(trace.matMul());
                 }
             }
         }
@@ -100,7 +114,12 @@ public final class AttentionSoftmaxFinder {
             throw new AttentionNotFoundException("no attention Softmax found: " + detail
                     + "; attention maps cannot be extracted from this model");
         }
-        return numberLayers(candidates);
+        List<AttentionSoftmax> layers = numberLayers(candidates);
+        List<Located> located = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            located.add(new Located(layers.get(i), candidates.get(i), matMuls.get(i)));
+        }
+        return located;
     }
 
     private List<AttentionSoftmax> numberLayers(List<NodeProto> softmaxes) throws AttentionNotFoundException {
@@ -146,17 +165,18 @@ public final class AttentionSoftmaxFinder {
         return OptionalInt.empty();
     }
 
-    private boolean isAttentionSoftmax(NodeProto softmax) {
+    /** The score trace of an attention Softmax, or null when {@code softmax} is not one. */
+    private ScoreTrace attentionTrace(NodeProto softmax) {
         if (softmax.getInputCount() == 0 || softmax.getOutputCount() == 0) {
-            return false;
+            return null;
         }
         ScoreTrace trace = traceScores(softmax.getInput(0), 0, true);
         if (trace == null) {
-            return false;
+            return null;
         }
         long axis = OnnxGraphs.attribute(softmax, "axis").map(AttributeProto::getI).orElse(opset >= 13 ? -1L : 1L);
         if (axis == -1) {
-            return true;
+            return trace;
         }
         int rank = OnnxGraphs.declaredRank(infos, softmax.getInput(0));
         if (rank < 0) {
@@ -166,7 +186,7 @@ public final class AttentionSoftmaxFinder {
             rank = trace.rankHint;
         }
         // Before opset 13 Softmax flattens to 2-D around the axis; over the last axis that is still a row softmax.
-        return rank > 0 && axis == rank - 1;
+        return rank > 0 && axis == rank - 1 ? trace : null;
     }
 
     /** The MatMul producing the attention scores, and the scores' rank if it can be read off the key Transpose. */

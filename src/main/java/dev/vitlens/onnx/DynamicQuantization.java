@@ -168,22 +168,11 @@ public final class DynamicQuantization {
     }
 
     static float[] floats(TensorProto t, int count) throws OnnxModelException {
-        float[] out = new float[count];
-        if (!t.getRawData().isEmpty()) {
-            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            if (b.remaining() != 4L * count) {
-                throw new OnnxModelException("initializer " + t.getName() + " has " + b.remaining()
-                        + " bytes, expected " + 4L * count);
-            }
-            b.asFloatBuffer().get(out);
-        } else if (t.getFloatDataCount() == count) {
-            for (int i = 0; i < count; i++) {
-                out[i] = t.getFloatData(i);
-            }
-        } else {
-            throw new OnnxModelException("initializer " + t.getName() + " has no float data");
+        if (OnnxGraphs.elementCount(t) != count) {
+            throw new OnnxModelException("initializer " + t.getName() + " has " + OnnxGraphs.elementCount(t)
+                    + " values, expected " + count);
         }
-        return out;
+        return OnnxGraphs.floats(t);
     }
 
     private static String unique(Set<String> names, String base) {

@@ -27,4 +27,12 @@ public interface WorkbenchPage {
     /** Called each time the user selects the page (lazy loading); most pages need nothing. */
     default void selected() {
     }
+
+    /**
+     * Keys without a shortcut modifier while the page is shown, whatever has the focus (the window hands them over
+     * before the tabs or a list can act on them). Return true when the page used the key.
+     */
+    default boolean handleKey(javafx.scene.input.KeyEvent event) {
+        return false;
+    }
 }

@@ -57,6 +57,7 @@ public final class WorkbenchView extends StackPane {
     private final List<WorkbenchPage> pages;
     private final Menu recentMenu = new Menu("Open _Recent");
     private final Consumer<Boolean> themeSwitcher;
+    private TabPane tabPane;
 
     /** The window with the registered pages ({@link WorkbenchPages#ALL}). */
     public WorkbenchView(WorkbenchViewModel viewModel, LiveViewModel liveViewModel, Consumer<Boolean> themeSwitcher) {
@@ -95,6 +96,13 @@ public final class WorkbenchView extends StackPane {
     public void installKeyHandlers(Scene scene) {
         scene.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.isShortcutDown() || e.isAltDown()) {
+                return;
+            }
+            WorkbenchPage shown = shownPage();
+            if (shown != null && !(shown instanceof ImagesPage)) {
+                if (shown.handleKey(e)) {
+                    e.consume(); // e.g. the Teach page steps with the arrows, which the tabs would take
+                }
                 return;
             }
             Node focus = scene.getFocusOwner();
@@ -191,8 +199,15 @@ public final class WorkbenchView extends StackPane {
         return button;
     }
 
+    private WorkbenchPage shownPage() {
+        Tab selected = tabPane == null ? null : tabPane.getSelectionModel().getSelectedItem();
+        return selected == null ? null
+                : pages.stream().filter(p -> p.node() == selected.getContent()).findFirst().orElse(null);
+    }
+
     private TabPane tabs() {
         TabPane tabs = new TabPane();
+        tabPane = tabs;
         for (WorkbenchPage page : pages) {
             Tab tab = new Tab(page.title(), page.node());
             tab.setId(page.title().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "") + "Tab");

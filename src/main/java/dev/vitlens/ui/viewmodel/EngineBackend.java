@@ -1,19 +1,21 @@
 package dev.vitlens.ui.viewmodel;
 
-import dev.vitlens.imaging.ImageFormats;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.engine.Analysis;
 import dev.vitlens.engine.AnalysisEngine;
 import dev.vitlens.engine.ImageRegion;
 import dev.vitlens.engine.ModelSession;
+import dev.vitlens.engine.method.Explanation;
 import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.engine.method.ExplanationMethods;
-import dev.vitlens.engine.method.Explanation;
 import dev.vitlens.imaging.ImageDecoder;
+import dev.vitlens.imaging.ImageFormats;
 import dev.vitlens.imaging.RgbImage;
 import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.RunnerOptions;
+import dev.vitlens.teach.TeachInput;
+import dev.vitlens.teach.TeachSession;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -50,6 +52,7 @@ public final class EngineBackend implements WorkbenchBackend {
     private final String defaultModelId;
     private final AnalysisEngine engine;
     private final Map<String, ModelSession> sessions = new HashMap<>();
+    private final Map<String, TeachSession> teachSessions = new HashMap<>();
     private final Map<String, String> loadFailures = new HashMap<>();
     private ModelCatalog catalog;
 
@@ -224,8 +227,32 @@ public final class EngineBackend implements WorkbenchBackend {
         return session;
     }
 
+    /**
+     * The teaching views' input. The model is opened a second time for teaching (a derived copy that also outputs
+     * hidden states, and its read-out), only when the Teach page is used.
+     */
+    @Override
+    public TeachInput teach(BufferedImage image, String modelId) throws Exception {
+        TeachSession session;
+        synchronized (this) {
+            session = teachSessions.get(modelId);
+            if (session == null) {
+                ModelCatalog.Entry entry = catalog().find(modelId).orElseThrow(() -> new IllegalArgumentException(
+                        "unknown model \"" + modelId + "\""));
+                session = TeachSession.open(entry.require(), engine.options(),
+                        catalog().bundledDir().map(Path::getParent));
+                teachSessions.put(modelId, session);
+            }
+        }
+        synchronized (session) {
+            return session.input(RgbImage.from(image));
+        }
+    }
+
     @Override
     public synchronized void close() {
+        teachSessions.values().forEach(TeachSession::close);
+        teachSessions.clear();
         sessions.values().forEach(ModelSession::close);
         sessions.clear();
     }

@@ -40,6 +40,17 @@ public final class TaskExecutor implements AutoCloseable {
         return new TaskExecutor(service, uiThread);
     }
 
+    /**
+     * Another single worker publishing through the same UI-thread executor, for work that must not queue behind
+     * this one's (a teaching view's redraw behind an occlusion run). A direct executor gives a direct one.
+     */
+    public TaskExecutor sibling(String threadName) {
+        if (worker instanceof ExecutorService) {
+            return singleThread(threadName, uiThread);
+        }
+        return new TaskExecutor(worker, uiThread);
+    }
+
     /** Runs work and callbacks on the calling thread: for unit tests of view-models. */
     public static TaskExecutor direct() {
         return new TaskExecutor(Runnable::run, Runnable::run);

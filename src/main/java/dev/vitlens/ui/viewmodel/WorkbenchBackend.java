@@ -4,6 +4,7 @@ import dev.vitlens.engine.Analysis;
 import dev.vitlens.engine.ImageRegion;
 import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.engine.method.Explanation;
+import dev.vitlens.teach.TeachInput;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -34,6 +35,13 @@ public interface WorkbenchBackend extends AutoCloseable {
      * skips them: copying every layer's attention maps costs time and memory it never uses).
      */
     Analysis classify(BufferedImage image, String modelId, int topK, boolean withAttentions) throws Exception;
+
+    /**
+     * What the teaching views read for {@code image} on {@code modelId}: one forward pass keeping attentions and
+     * hidden states, the model's weights and its read-out ({@link dev.vitlens.teach.TeachInput}). Reuses the
+     * per-model work of the previous image on the same model.
+     */
+    TeachInput teach(BufferedImage image, String modelId) throws Exception;
 
     /** The explanation methods this backend can compute, in registry order (the explorer offers only these). */
     List<ExplanationMethod> supportedMethods();

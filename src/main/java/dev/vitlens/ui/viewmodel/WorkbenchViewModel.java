@@ -33,6 +33,8 @@ public final class WorkbenchViewModel {
     private final SessionViewModel session;
     private final GalleryViewModel gallery;
     private final ExportViewModel export;
+    private final TaskExecutor redraws;
+    private final TeachViewModel teach;
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -48,6 +50,8 @@ public final class WorkbenchViewModel {
                 this::notify);
         export = new ExportViewModel(backend, interactive, session.currentProperty(), overlay, gallery.items(),
                 this::notify);
+        redraws = interactive.sibling("vitlens-teach-redraw");
+        teach = new TeachViewModel(backend, interactive, redraws, this::notify);
         overlay.follow(session, explorer);
         explorer.follow(session.heatmapDescriptionProperty(), session.imageProperty().isNotNull());
         recentFiles.setAll(settings.recentFiles());
@@ -119,6 +123,7 @@ public final class WorkbenchViewModel {
 
     /** Stops background work and writes the settings (on the caller's thread: call at shutdown). */
     public void shutdown() {
+        redraws.close();
         session.shutdown();
         gallery.shutdown();
         settings.flush();
@@ -153,6 +158,11 @@ public final class WorkbenchViewModel {
 
     public ExportViewModel export() {
         return export;
+    }
+
+    /** The Teach page's lesson and views; the page binds it to the current analysis. */
+    public TeachViewModel teach() {
+        return teach;
     }
 
     /** Notices to show; anything may add one through {@link #notify}. */

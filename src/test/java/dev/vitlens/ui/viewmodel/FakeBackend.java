@@ -49,6 +49,13 @@ final class FakeBackend implements WorkbenchBackend {
         };
     }
 
+    /** The fake runs no model, so it has no internals; the Teach page is tested on real models (TeachPageFxTest). */
+    @Override
+    public dev.vitlens.teach.TeachInput teach(BufferedImage image, String modelId) {
+        calls.add("teach " + modelId);
+        throw new IllegalStateException("the fake backend computes no model internals");
+    }
+
     @Override
     public List<ModelEntry> listModels() {
         return List.of(entry("broken"), entry("vit"), entry("plain"));
