@@ -32,7 +32,9 @@ public interface Readout extends AutoCloseable {
      */
     record Result(float[][] logits, Map<String, float[][]> heads) {
         public Result {
-            heads = heads == null ? Map.of() : Map.copyOf(heads);
+            // keep the producer's order ("cls" before "distillation"): JSON and charts list heads in it
+            heads = heads == null ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(heads));
         }
     }
 

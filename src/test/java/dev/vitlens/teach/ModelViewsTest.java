@@ -96,6 +96,10 @@ class ModelViewsTest {
             if (v.name().equals("logit-lens")) {
                 String why = v.unavailable(input).orElseThrow();
                 assertTrue(why.startsWith("logit-lens needs the model's read-out"), why);
+            } else if (v.name().equals("prediction")) {
+                IllegalArgumentException noHead = org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class, () -> v.compute(input));
+                assertTrue(noHead.getMessage().contains("no classification head"), noHead.getMessage());
             } else {
                 assertTrue(v.unavailable(input).isEmpty(), v.name() + ": " + v.unavailable(input));
                 ViewData data = v.compute(input);
