@@ -61,6 +61,23 @@ class AtomicFilesTest {
     }
 
     @Test
+    void newFilesAreReadableByOthersAndReplacedFilesKeepTheirPermissions() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(
+                java.nio.file.attribute.PosixFileAttributeView.class), "skipped: no POSIX permissions here");
+        Path fresh = dir.resolve("overlay-new.png");
+        AtomicFiles.write(fresh, new byte[] {1});
+        // not the temporary file's owner-only 0600: an exported picture is meant to be shared
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(fresh)));
+        Path kept = dir.resolve("results-private.json");
+        Files.writeString(kept, "old");
+        Files.setPosixFilePermissions(kept, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        AtomicFiles.write(kept, new byte[] {2});
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(kept)));
+    }
+
+    @Test
     void createsMissingParentFolders() throws IOException {
         Path target = dir.resolve("a/b/model.onnx");
         AtomicFiles.write(target, new byte[] {1, 2, 3});
