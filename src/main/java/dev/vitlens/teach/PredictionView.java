@@ -68,12 +68,17 @@ public final class PredictionView extends TeachingView {
     }
 
     @Override
+    protected Optional<String> missing(TeachInput input) {
+        if (input.internals().probabilities().length == 0) {
+            return Optional.of("model \"" + input.model().id() + "\" has no classification head, so it makes no"
+                    + " prediction (it is a backbone: see `vitlens embed`)");
+        }
+        return Optional.empty();
+    }
+
+    @Override
     protected ViewData build(TeachInput input) {
         float[] p = input.internals().probabilities();
-        if (p.length == 0) {
-            throw new IllegalArgumentException("model \"" + input.model().id() + "\" has no classification head, so"
-                    + " it makes no prediction (it is a backbone: see `vitlens embed`)");
-        }
         List<String> labels = LogitLensView.labels(input, p.length);
         List<Data.Entry> top = new ArrayList<>();
         IntStream.range(0, p.length).boxed().sorted(Comparator.comparingDouble(i -> -p[i])).limit(TOP)
