@@ -27,10 +27,11 @@ final class FirstSureLayer implements Question {
         }
         int correct = firstSureLayer(input);
         int off = Math.abs(picked - correct);
-        String what = String.format(Locale.ROOT, "the read-out's top class is the final one from layer %d of %d on",
-                correct + 1, layers);
+        // 0-based, like the views, the layer slider and the CLI
+        String what = String.format(Locale.ROOT, "the read-out's top class is the final one from layer %d on "
+                + "(layers 0 to %d)", correct, layers - 1);
         String feedback = off == 0 ? "Exactly: " + what + "."
-                : (off == 1 ? "Close: " : "Not quite: ") + what + "; you said layer " + (picked + 1) + ".";
+                : (off == 1 ? "Close: " : "Not quite: ") + what + "; you said layer " + picked + ".";
         return new Answer(off <= 1, correct, feedback);
     }
 
@@ -39,8 +40,8 @@ final class FirstSureLayer implements Question {
         if (input.lens() == null) {
             return "Not available: " + input.whyNot(TeachNeed.READOUT);
         }
-        return String.format(Locale.ROOT, "The read-out's top class is the final one from layer %d of %d on.",
-                firstSureLayer(input) + 1, input.layout().layers());
+        return String.format(Locale.ROOT, "The read-out's top class is the final one from layer %d on (layers 0 to "
+                + "%d).", firstSureLayer(input), input.layout().layers() - 1);
     }
 
     /** 0-based encoder layer; the lens has L + 1 rows (row 0 is the embeddings, row i + 1 layer i's output). */

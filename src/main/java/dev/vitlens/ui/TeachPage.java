@@ -118,7 +118,8 @@ final class TeachPage implements WorkbenchPage {
         back.setOnAction(e -> teach.previousStep());
         Button next = new Button("Next \u25B6");
         next.setId("teachNext");
-        next.getStyleClass().add(Styles.ACCENT);
+        // Not Styles.ACCENT: in a tool bar AtlantaFX draws it white on no background until hovered.
+        next.getStyleClass().add(Styles.TEXT_BOLD);
         next.setOnAction(e -> teach.nextStep());
         back.disableProperty().bind(teach.guidedProperty().not().or(teach.stepProperty().isEqualTo(0)));
         next.disableProperty().bind(teach.guidedProperty().not().or(Bindings.createBooleanBinding(
