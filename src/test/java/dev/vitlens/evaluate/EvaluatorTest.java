@@ -4,6 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.vitlens.testing.LabelledFolders.GREEN;
+import static dev.vitlens.testing.LabelledFolders.LABELS;
+import static dev.vitlens.testing.LabelledFolders.MAGENTA;
+import static dev.vitlens.testing.LabelledFolders.ORANGE;
+import static dev.vitlens.testing.LabelledFolders.RED;
+import static dev.vitlens.testing.LabelledFolders.SKY;
+import static dev.vitlens.testing.LabelledFolders.VIOLET;
+import static dev.vitlens.testing.LabelledFolders.expectedTop1;
 
 import dev.vitlens.catalog.ModelFolder;
 import dev.vitlens.catalog.ModelInfo;
@@ -11,9 +19,8 @@ import dev.vitlens.engine.Classification;
 import dev.vitlens.engine.ModelSession;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.RunnerOptions;
-import dev.vitlens.testing.TinyModels;
+import dev.vitlens.testing.LabelledFolders;
 import java.awt.Color;
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,27 +29,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Evaluation on a real (tiny) ONNX classifier whose answer can be worked out by hand: TinyModels' logits are the
- * per-channel means of the normalised pixels times fixed weights, so a one-colour image's top-1 follows from its
- * colour ({@link #expectedTop1}). Folders hold some images of the "wrong" colour, so the matrix has off-diagonal
+ * Evaluation on a real (tiny) ONNX classifier whose answer can be worked out by hand ({@link LabelledFolders}).
+ * Folders hold some images of the "wrong" colour, so the matrix has off-diagonal
  * counts, and a broken file in the middle.
  */
 class EvaluatorTest {
-    static final List<String> LABELS = List.of("T-shirt/top", "Ankle boot", "Bag", "Sneaker");
-    static final Color ORANGE = new Color(255, 128, 0);   // label 0
-    static final Color RED = new Color(255, 0, 0);        // label 0
-    static final Color MAGENTA = new Color(255, 0, 255);  // label 1
-    static final Color VIOLET = new Color(128, 0, 255);   // label 1
-    static final Color SKY = new Color(0, 128, 255);      // label 2
-    static final Color GREEN = new Color(0, 255, 0);      // label 3
-
     @TempDir
     static Path tmp;
     static ModelInfo model;
@@ -55,13 +52,7 @@ class EvaluatorTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        Path dir = TinyModels.writeVitFolder(tmp.resolve("tiny"), 28, 7, 4, 1, 1);
-        String config = Files.readString(dir.resolve("config.json"));
-        for (int i = 0; i < LABELS.size(); i++) {
-            config = config.replace("\"class" + i + "\"", "\"" + LABELS.get(i) + "\"");
-        }
-        Files.writeString(dir.resolve("config.json"), config);
-        model = ModelFolder.load(dir);
+        model = ModelFolder.load(LabelledFolders.writeModel(tmp.resolve("tiny")));
         assertEquals(LABELS, model.labels());
         session = ModelSession.forClassification(model, RunnerOptions.on(Device.CPU));
 
@@ -85,36 +76,11 @@ class EvaluatorTest {
     }
 
     static void image(String relative, Color colour, int label) throws Exception {
-        Path file = data.resolve(relative);
-        Files.createDirectories(file.getParent());
-        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = img.createGraphics();
-        g.setColor(colour);
-        g.fillRect(0, 0, 28, 28);
-        g.dispose();
-        ImageIO.write(img, "png", file.toFile());
+        Path file = LabelledFolders.writeImage(data.resolve(relative), colour);
         if (label >= 0) {
             truth.put(file, label);
             colours.put(file, colour);
         }
-    }
-
-    /** The tiny model's arithmetic by hand: logit_l = sum_c ((v_c / 255 - 0.5) / 0.5) * 2 cos(1.3 l + 2.1 c). */
-    static int expectedTop1(Color c) {
-        int[] rgb = {c.getRed(), c.getGreen(), c.getBlue()};
-        int best = -1;
-        double bestLogit = Double.NEGATIVE_INFINITY;
-        for (int l = 0; l < LABELS.size(); l++) {
-            double logit = 0;
-            for (int ch = 0; ch < 3; ch++) {
-                logit += ((rgb[ch] / 255.0 - 0.5) / 0.5) * 2 * Math.cos(1.3 * l + 2.1 * ch);
-            }
-            if (logit > bestLogit) {
-                bestLogit = logit;
-                best = l;
-            }
-        }
-        return best;
     }
 
     @Test
