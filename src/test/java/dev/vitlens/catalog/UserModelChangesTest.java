@@ -107,4 +107,16 @@ class UserModelChangesTest {
         assertEquals(before, Files.readString(user.resolve("mine/vitlens.json")));
         assertEquals("Mine", catalog.find("mine").orElseThrow().displayName());
     }
+
+    @Test
+    void aDroppedExportGetsTheFirstFreeId() throws Exception {
+        ModelImporter importer = new ModelImporter(catalog, model -> "not run");
+        Path exports = tmp.resolve("exports");
+        assertEquals("fresh", importer.freeId(TinyModels.writeVitFolder(exports.resolve("fresh"), 16, 8, 3, 1, 1)));
+        assertEquals("mine-2", importer.freeId(TinyModels.writeVitFolder(exports.resolve("Mine"), 16, 8, 3, 1, 1)));
+        assertEquals("shipped-2", importer.freeId(TinyModels.writeVitFolder(exports.resolve("shipped"), 16, 8, 3, 1,
+                1)), "bundled ids are taken too");
+        TinyModels.writeVitFolder(user.resolve("shipped-2"), 16, 8, 3, 1, 1);
+        assertEquals("shipped-3", importer.freeId(exports.resolve("shipped")));
+    }
 }

@@ -33,6 +33,8 @@ public final class WorkbenchViewModel {
     private final SessionViewModel session;
     private final GalleryViewModel gallery;
     private final ExportViewModel export;
+    private final EvaluateViewModel evaluate;
+    private final ModelLibraryViewModel library;
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -48,6 +50,10 @@ public final class WorkbenchViewModel {
                 this::notify);
         export = new ExportViewModel(backend, interactive, session.currentProperty(), overlay, gallery.items(),
                 this::notify);
+        // Long runs share the gallery's worker, so browsing stays responsive on the interactive one.
+        evaluate = new EvaluateViewModel(backend, batch, session.selectedModelProperty()::get, gallery::open,
+                this::notify);
+        library = new ModelLibraryViewModel(backend, batch, session, this::notify);
         overlay.follow(session, explorer);
         explorer.follow(session.heatmapDescriptionProperty(), session.imageProperty().isNotNull());
         recentFiles.setAll(settings.recentFiles());
@@ -95,6 +101,31 @@ public final class WorkbenchViewModel {
     }
 
     /**
+     * What was dropped on the window: model export folders (model.onnx and config.json) are imported, everything
+     * else opens as {@link #openFiles} would (a folder of images stays a gallery).
+     */
+    public void drop(List<Path> paths) {
+        if (paths.isEmpty()) {
+            return;
+        }
+        record Split(List<Path> exports, List<Path> images) {
+        }
+        interactive.execute(BackgroundTask.of("inspect dropped files", context -> {
+            List<Path> exports = new ArrayList<>();
+            List<Path> images = new ArrayList<>();
+            for (Path path : paths) {
+                (ModelLibraryViewModel.isExportFolder(path) ? exports : images).add(path);
+            }
+            return new Split(exports, images);
+        }).onSuccess(split -> {
+            split.exports().forEach(library::importModel);
+            if (!split.images().isEmpty()) {
+                openFiles(split.images());
+            }
+        }).onFailure(error -> notify(Notice.error("Cannot open what was dropped", ErrorText.describe(error)))));
+    }
+
+    /**
      * Folders become their image files (sorted, not recursive), including formats that cannot be read (SVG, HEIC):
      * the gallery shows those with the reason; files are kept as given so errors can show.
      */
@@ -121,6 +152,7 @@ public final class WorkbenchViewModel {
     public void shutdown() {
         session.shutdown();
         gallery.shutdown();
+        evaluate.shutdown();
         settings.flush();
     }
 
@@ -153,6 +185,16 @@ public final class WorkbenchViewModel {
 
     public ExportViewModel export() {
         return export;
+    }
+
+    /** Evaluate Folder: the chosen model on a labelled folder, and its confusion matrix. */
+    public EvaluateViewModel evaluate() {
+        return evaluate;
+    }
+
+    /** The user's own models: import, rename, remove. */
+    public ModelLibraryViewModel library() {
+        return library;
     }
 
     /** Notices to show; anything may add one through {@link #notify}. */
