@@ -73,7 +73,7 @@ final class EvaluateDialog {
         VBox content = new VBox(8, title, running, status, scroll, legend);
         content.setPadding(new Insets(12));
         content.setId("evaluateDialog");
-        Scene scene = new Scene(content, 720, 560);
+        Scene scene = new Scene(content, 860, 620);
         if (owner != null && owner.getScene() != null) {
             scene.getStylesheets().setAll(owner.getScene().getStylesheets());
             stage.initOwner(owner);

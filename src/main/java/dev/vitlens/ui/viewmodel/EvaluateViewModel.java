@@ -1,6 +1,7 @@
 package dev.vitlens.ui.viewmodel;
 
 import dev.vitlens.evaluate.EvaluationReport;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * "Evaluate Folder": runs the chosen model over a folder with one sub-folder per class (the same evaluation as
@@ -26,7 +26,7 @@ public final class EvaluateViewModel {
 
     private final WorkbenchBackend backend;
     private final TaskExecutor tasks;
-    private final Supplier<ModelEntry> model;
+    private final ObjectProperty<ModelEntry> model;
     private final Consumer<List<Path>> openInGallery;
     private final Consumer<Notice> notices;
 
@@ -39,12 +39,13 @@ public final class EvaluateViewModel {
     // Only touched on the FX thread.
     private long generation;
     private TaskHandle runningTask;
+    private ModelEntry evaluated;
 
     /**
-     * @param model         the model to evaluate (the session's choice)
+     * @param model         the session's model choice: the model evaluated, and set back to it when a cell opens
      * @param openInGallery shows files as the gallery
      */
-    EvaluateViewModel(WorkbenchBackend backend, TaskExecutor tasks, Supplier<ModelEntry> model,
+    EvaluateViewModel(WorkbenchBackend backend, TaskExecutor tasks, ObjectProperty<ModelEntry> model,
                       Consumer<List<Path>> openInGallery, Consumer<Notice> notices) {
         this.backend = Objects.requireNonNull(backend);
         this.tasks = Objects.requireNonNull(tasks);
@@ -80,6 +81,7 @@ public final class EvaluateViewModel {
                 })
                 .onSuccess(result -> {
                     if (requested == generation) {
+                        evaluated = chosen;
                         progress.set(1);
                         status.set(summary(result));
                         report.set(result);
@@ -148,7 +150,10 @@ public final class EvaluateViewModel {
         return shown == null ? List.of() : shown.filesIn(row, col);
     }
 
-    /** Opens a cell's images in the gallery (an empty cell only says so). */
+    /**
+     * Opens a cell's images in the gallery (an empty cell only says so). The gallery classifies with the model the
+     * matrix is about: if the user picked another one since, the evaluated model is chosen again first.
+     */
     public void openCell(int row, int col) {
         EvaluationReport shown = report.get();
         if (shown == null) {
@@ -159,6 +164,10 @@ public final class EvaluateViewModel {
             notices.accept(Notice.info("No images", "No " + shown.labels().get(row) + " image was predicted as "
                     + shown.labels().get(col) + "."));
             return;
+        }
+        ModelEntry current = model.get();
+        if (evaluated != null && (current == null || !current.id().equals(evaluated.id()))) {
+            model.set(evaluated);
         }
         openInGallery.accept(files);
     }

@@ -51,7 +51,7 @@ public final class WorkbenchViewModel {
         export = new ExportViewModel(backend, interactive, session.currentProperty(), overlay, gallery.items(),
                 this::notify);
         // Long runs share the gallery's worker, so browsing stays responsive on the interactive one.
-        evaluate = new EvaluateViewModel(backend, batch, session.selectedModelProperty()::get, gallery::open,
+        evaluate = new EvaluateViewModel(backend, batch, session.selectedModelProperty(), gallery::open,
                 this::notify);
         library = new ModelLibraryViewModel(backend, batch, session, this::notify);
         overlay.follow(session, explorer);

@@ -4,6 +4,8 @@ import dev.vitlens.evaluate.EvaluationReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javafx.beans.property.SimpleObjectProperty;
+
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -72,7 +74,10 @@ class EvaluateViewModelTest {
             assertEquals(2.0 / 3, EvaluateViewModel.rowFraction(report, 0, 0), 1e-12);
             assertEquals(0, EvaluateViewModel.rowFraction(report, 2, 0), 1e-12);
 
+            // The gallery shows the cell with the evaluated model, even after the user picked another.
+            f.session().selectedModelProperty().set(FakeBackend.entry("plain"));
             evaluate.openCell(0, 1);
+            assertEquals("vit", f.session().selectedModelProperty().get().id());
             assertEquals(List.of(dir.resolve("data/class0/c.png")),
                     f.workbench.gallery().items().stream().map(GalleryItem::file).toList());
             assertEquals("c.png", f.session().imageNameProperty().get(), "the cell's first image is shown");
@@ -109,7 +114,8 @@ class EvaluateViewModelTest {
         Deque<Runnable> held = new ArrayDeque<>();
         List<Notice> notices = new ArrayList<>();
         EvaluateViewModel evaluate = new EvaluateViewModel(new FakeBackend(dir),
-                new TaskExecutor(held::add, Runnable::run), () -> FakeBackend.entry("vit"), files -> { }, notices::add);
+                new TaskExecutor(held::add, Runnable::run), new SimpleObjectProperty<>(FakeBackend.entry("vit")),
+                files -> { }, notices::add);
         List<Double> seen = new ArrayList<>();
         evaluate.progressProperty().addListener((obs, old, now) -> {
             seen.add(now.doubleValue());
@@ -133,7 +139,7 @@ class EvaluateViewModelTest {
         FakeBackend backend = new FakeBackend(dir);
         List<Notice> notices = new ArrayList<>();
         EvaluateViewModel evaluate = new EvaluateViewModel(backend, new TaskExecutor(held::add, Runnable::run),
-                () -> FakeBackend.entry("vit"), files -> { }, notices::add);
+                new SimpleObjectProperty<>(FakeBackend.entry("vit")), files -> { }, notices::add);
         evaluate.evaluate(data);
         assertTrue(evaluate.runningProperty().get());
         evaluate.cancel();
@@ -147,7 +153,7 @@ class EvaluateViewModelTest {
     void anUnavailableModelIsRefusedAtOnce() throws Exception {
         List<Notice> notices = new ArrayList<>();
         EvaluateViewModel evaluate = new EvaluateViewModel(new FakeBackend(dir), TaskExecutor.direct(),
-                () -> FakeBackend.entry("broken"), files -> { }, notices::add);
+                new SimpleObjectProperty<>(FakeBackend.entry("broken")), files -> { }, notices::add);
         evaluate.evaluate(dir);
         assertEquals("Broken is unavailable: config.json: bad", notices.get(0).message());
         assertFalse(evaluate.runningProperty().get());
