@@ -163,10 +163,13 @@ public class EvaluateCommand implements Callable<Integer> {
             }
         }
         ArrayNode perClass = o.putArray("per_class");
-        for (EvaluationReport.ClassMetrics m : r.perClass()) {
+        List<EvaluationReport.ClassMetrics> metrics = r.perClass();
+        for (int i = 0; i < metrics.size(); i++) {
+            EvaluationReport.ClassMetrics m = metrics.get(i);
             ObjectNode c = perClass.addObject();
             c.put("label", m.label());
             c.put("index", m.index());
+            c.put("evaluated", r.evaluated(i));
             c.put("support", m.support());
             c.put("predicted", m.predicted());
             c.put("correct", m.correct());

@@ -43,6 +43,7 @@ public final class EvaluationReport {
     private final Path root;
     private final List<String> modelLabels;
     private final int[] labelIndices;
+    private final boolean[] evaluated;
     private final int[][] confusion;
     private final List<ImageResult> results;
     private final List<FileError> errors;
@@ -72,6 +73,8 @@ public final class EvaluationReport {
         for (int i = 0; i < labelIndices.length; i++) {
             position[labelIndices[i]] = i;
         }
+        evaluated = new boolean[labelIndices.length];
+        set.classes().forEach(c -> evaluated[position[c.labelIndex()]] = true);
         confusion = new int[labelIndices.length][labelIndices.length];
         for (ImageResult r : results) {
             confusion[position[r.trueIndex()]][position[r.predictedIndex()]]++;
@@ -115,6 +118,11 @@ public final class EvaluationReport {
     /** The model's label index of matrix position {@code i}. */
     public int labelIndex(int i) {
         return labelIndices[i];
+    }
+
+    /** Whether matrix label {@code i} had a class folder (else it is there only because the model predicted it). */
+    public boolean evaluated(int i) {
+        return evaluated[i];
     }
 
     /** Images in true class {@code row} predicted as {@code col} (matrix positions). */

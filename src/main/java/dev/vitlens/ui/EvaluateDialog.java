@@ -113,24 +113,31 @@ final class EvaluateDialog {
         recallHead.getStyleClass().add(Styles.TEXT_BOLD);
         grid.add(recallHead, n + 1, 0);
         List<EvaluationReport.ClassMetrics> metrics = report.perClass();
+        // Rows only for the evaluated classes: a label that was only predicted has an empty row (a 1000-label model
+        // evaluated on a few folders would otherwise draw thousands of empty cells).
+        int gridRow = 1;
         for (int r = 0; r < n; r++) {
+            if (!report.evaluated(r)) {
+                continue;
+            }
             Label rowHead = new Label(r + "  " + labels.get(r));
             rowHead.setMaxWidth(220);
             rowHead.setTooltip(new Tooltip(labels.get(r) + ": " + report.rowTotal(r) + " images"));
-            grid.add(rowHead, 0, r + 1);
+            grid.add(rowHead, 0, gridRow);
             for (int c = 0; c < n; c++) {
-                grid.add(cell(report, r, c), c + 1, r + 1);
+                grid.add(cell(report, r, c), c + 1, gridRow);
             }
-            grid.add(centred(EvaluateViewModel.percent(metrics.get(r).recall()), 64), n + 1, r + 1);
+            grid.add(centred(EvaluateViewModel.percent(metrics.get(r).recall()), 64), n + 1, gridRow);
+            gridRow++;
         }
         Label precisionHead = new Label("precision");
         precisionHead.getStyleClass().add(Styles.TEXT_BOLD);
-        grid.add(precisionHead, 0, n + 1);
+        grid.add(precisionHead, 0, gridRow);
         for (int c = 0; c < n; c++) {
             double p = metrics.get(c).precision();
             Label value = centred(Double.isNaN(p) ? "\u2013" : String.format(Locale.ROOT, "%.0f%%", p * 100), 44);
             value.getStyleClass().add(Styles.TEXT_SMALL);
-            grid.add(value, c + 1, n + 1);
+            grid.add(value, c + 1, gridRow);
         }
     }
 

@@ -107,6 +107,8 @@ class EvaluateCommandTest {
         assertEquals(0.5, bag.get("recall").asDouble(), 1e-12);
         assertEquals(1.0, bag.get("precision").asDouble(), 1e-12);
         assertTrue(perClass.get(3).get("recall").isNull(), "no Sneaker images: recall is null");
+        assertTrue(bag.get("evaluated").asBoolean());
+        assertTrue(!perClass.get(3).get("evaluated").asBoolean(), "Sneaker is there only as a prediction");
         JsonNode wrong = o.get("misclassified");
         assertEquals(3, wrong.size());
         JsonNode first = wrong.get(0);

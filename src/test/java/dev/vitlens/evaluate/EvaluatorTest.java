@@ -98,6 +98,8 @@ class EvaluatorTest {
 
         // Matrix labels: the three class folders plus Sneaker, which only appears as a prediction.
         assertEquals(LABELS, report.labels());
+        assertEquals(List.of(true, true, true, false), java.util.stream.IntStream.range(0, 4)
+                .mapToObj(report::evaluated).toList());
         int[][] expected = new int[4][4];
         int correct = 0;
         for (Map.Entry<Path, Integer> e : truth.entrySet()) {

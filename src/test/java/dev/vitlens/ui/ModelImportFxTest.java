@@ -163,6 +163,7 @@ class ModelImportFxTest {
         assertEquals("1", robot.lookup("#evalCell-0-0").queryAs(Button.class).getText());
         assertEquals("1", robot.lookup("#evalCell-2-2").queryAs(Button.class).getText());
         assertEquals("0", robot.lookup("#evalCell-2-0").queryAs(Button.class).getText());
+        assertTrue(robot.lookup("#evalCell-1-1").tryQuery().isEmpty(), "Ankle boot was only predicted: no row");
 
         robot.clickOn(wrong);
         waitUntil(() -> viewModel.gallery().items().size() == 1);
