@@ -118,6 +118,86 @@ public final class ModelCatalog {
                 + ") and not a model folder");
     }
 
+    // ---- changing the user's models ----------------------------------------------------------------------------
+
+    /** Longest display name {@link #renameUserModel} accepts. */
+    public static final int MAX_DISPLAY_NAME = 80;
+    /** Prefix of a folder being removed: hidden, so the listing never shows a half-deleted model. */
+    static final String REMOVING_PREFIX = ".removing-";
+
+    /**
+     * Removes one of the user's models. The folder is first renamed to a hidden one (so the catalogue never lists a
+     * half-deleted model), then deleted; a leftover of an interrupted delete stays hidden.
+     *
+     * @throws IllegalArgumentException for an unknown id or a bundled model (bundled models cannot be removed)
+     * @throws IOException              when the folder cannot be moved aside (nothing was removed)
+     */
+    public void removeUserModel(String id) throws IOException {
+        Entry entry = requireUserModel(id, "removed");
+        Path aside = Files.createTempDirectory(userDir, REMOVING_PREFIX + id + "-");
+        Files.delete(aside); // only the unique name was wanted; the move below recreates it
+        Files.move(entry.dir(), aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        ModelImporter.deleteRecursively(aside);
+    }
+
+    /**
+     * Sets a user model's display name (its {@code vitlens.json} {@code displayName}; every other field is kept) and
+     * returns the model as it now loads. The id (folder name) does not change.
+     *
+     * @throws IllegalArgumentException for an unknown id, a bundled model, or a blank, over-long or control-character
+     *                                  name
+     * @throws IOException              when vitlens.json cannot be written (it is replaced whole or not at all)
+     */
+    public ModelInfo renameUserModel(String id, String displayName) throws IOException {
+        String name = displayName == null ? "" : displayName.strip();
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("the display name is empty");
+        }
+        if (name.length() > MAX_DISPLAY_NAME) {
+            throw new IllegalArgumentException("the display name is longer than " + MAX_DISPLAY_NAME + " characters");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("the display name contains control characters");
+        }
+        Entry entry = requireUserModel(id, "renamed");
+        Path metaFile = entry.dir().resolve(ModelInfo.META_FILE);
+        com.fasterxml.jackson.databind.node.ObjectNode meta;
+        if (Files.isRegularFile(metaFile)) {
+            com.fasterxml.jackson.databind.JsonNode read;
+            try {
+                read = Json.read(metaFile);
+            } catch (ModelFormatException e) {
+                throw new IllegalArgumentException("cannot rename \"" + id + "\": " + e.getMessage(), e);
+            }
+            if (!(read instanceof com.fasterxml.jackson.databind.node.ObjectNode object)) {
+                throw new IllegalArgumentException("cannot rename \"" + id + "\": " + metaFile + " is not a JSON object");
+            }
+            meta = object;
+        } else {
+            meta = Json.mapper().createObjectNode();
+        }
+        meta.remove("display_name");
+        meta.put("displayName", name);
+        byte[] bytes = Json.mapper().writer(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsBytes(meta);
+        dev.vitlens.output.AtomicFiles.write(metaFile, bytes);
+        try {
+            return ModelFolder.load(entry.dir());
+        } catch (ModelFormatException e) {
+            throw new IOException("model \"" + id + "\" no longer loads after renaming: " + e.getMessage(), e);
+        }
+    }
+
+    /** The user's model {@code id}, or a message saying why it cannot be {@code what} (unknown, bundled). */
+    private Entry requireUserModel(String id, String what) {
+        Entry entry = find(id).orElseThrow(() -> new IllegalArgumentException("no model \"" + id + "\""));
+        if (entry.source() != Source.USER) {
+            throw new IllegalArgumentException("\"" + entry.displayName() + "\" is a bundled model: only your own"
+                    + " (imported) models can be " + what);
+        }
+        return entry;
+    }
+
     /** Loads any folder as an entry (for models outside the catalogue folders). */
     public static Entry byPath(Path dir) {
         return load(dir.toAbsolutePath().normalize(), Source.PATH);

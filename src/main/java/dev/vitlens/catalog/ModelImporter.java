@@ -285,6 +285,25 @@ public final class ModelImporter {
         return id.isEmpty() ? "imported-model" : id;
     }
 
+    /**
+     * The id an import of {@code source} would get, made free: the derived id, else it with {@code -2}, {@code -3},
+     * ... appended (the workbench imports a dropped folder without asking for an id).
+     */
+    public String freeId(Path source) throws ModelImportException {
+        String base = deriveId(locate(source));
+        for (int n = 1; n < 1000; n++) {
+            String suffix = n == 1 ? "" : "-" + n;
+            String candidate = (base.length() + suffix.length() > 80 ? base.substring(0, 80 - suffix.length()) : base)
+                    + suffix;
+            if (!Files.exists(userModelsDir.resolve(candidate), LinkOption.NOFOLLOW_LINKS)
+                    && catalog.find(candidate).isEmpty()) {
+                return candidate;
+            }
+        }
+        throw new ModelImportException(Reason.ID_TAKEN, "no free model id for " + source + " (" + base
+                + " ... " + base + "-999 are taken)");
+    }
+
     static String validateId(String id) throws ModelImportException {
         if (id == null || !VALID_ID.matcher(id).matches() || id.endsWith(".")) {
             throw new ModelImportException(Reason.INVALID_ID, "invalid model id \"" + id + "\": use 1-80 letters,"

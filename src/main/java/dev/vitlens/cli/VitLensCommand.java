@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
                 LiveCommand.class,
                 ImportCommand.class,
                 EmbedCommand.class,
+                EvaluateCommand.class,
                 dev.vitlens.bench.BenchCommand.class,
         })
 public class VitLensCommand implements Runnable {

@@ -58,6 +58,7 @@ public final class WorkbenchView extends StackPane {
     private final Menu recentMenu = new Menu("Open _Recent");
     private final Consumer<Boolean> themeSwitcher;
     private TabPane tabPane;
+    private final ModelActions modelActions;
 
     /** The window with the registered pages ({@link WorkbenchPages#ALL}). */
     public WorkbenchView(WorkbenchViewModel viewModel, LiveViewModel liveViewModel, Consumer<Boolean> themeSwitcher) {
@@ -71,6 +72,7 @@ public final class WorkbenchView extends StackPane {
         this.themeSwitcher = themeSwitcher;
         getStyleClass().add("workbench");
         modelPicker = new ModelPicker(viewModel.session());
+        modelActions = new ModelActions(viewModel, this::window);
         this.pages = pages.stream().map(page -> page.apply(context)).toList();
 
         BorderPane layout = new BorderPane();
@@ -90,6 +92,11 @@ public final class WorkbenchView extends StackPane {
     public ImageCanvas imageCanvas() {
         return pages.stream().filter(ImagesPage.class::isInstance).map(ImagesPage.class::cast).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no images page")).imageCanvas();
+    }
+
+    /** The Evaluate Folder window (tests look at its matrix). */
+    EvaluateDialog evaluateDialog() {
+        return modelActions.evaluateDialog();
     }
 
     /** Keys without modifiers (G, H, arrows) act unless a control that needs them has the focus. */
@@ -157,6 +164,7 @@ public final class WorkbenchView extends StackPane {
             modelPicker.show();
         });
         Menu model = new Menu("_Model", null, pickModel, rerun);
+        model.getItems().addAll(modelActions.menuItems());
         MenuBar bar = new MenuBar(file, view, model);
         bar.setUseSystemMenuBar(true);
         return bar;
@@ -233,7 +241,7 @@ public final class WorkbenchView extends StackPane {
         hover.setId("hoverPatch");
         hover.textProperty().bind(viewModel.overlay().hoveredPatchProperty()
                 .map(p -> "patch row " + p.row() + ", col " + p.col()).orElse(""));
-        HBox bar = new HBox(12, status, spacer, hover);
+        HBox bar = new HBox(12, status, spacer, modelActions.progress(), hover);
         bar.getStyleClass().add("status-bar");
         bar.setPadding(new Insets(4, 10, 4, 10));
         bar.setAlignment(Pos.CENTER_LEFT);
@@ -250,7 +258,8 @@ public final class WorkbenchView extends StackPane {
         setOnDragDropped(e -> {
             boolean done = e.getDragboard().hasFiles();
             if (done) {
-                viewModel.openFiles(e.getDragboard().getFiles().stream().map(File::toPath).toList());
+                // An export folder is imported; images and image folders open as before.
+                viewModel.drop(e.getDragboard().getFiles().stream().map(File::toPath).toList());
             }
             e.setDropCompleted(done);
             e.consume();

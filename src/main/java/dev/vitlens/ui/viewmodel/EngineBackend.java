@@ -1,6 +1,8 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.catalog.ImportResult;
 import dev.vitlens.catalog.ModelCatalog;
+import dev.vitlens.catalog.ModelImporter;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.engine.Analysis;
 import dev.vitlens.engine.AnalysisEngine;
@@ -9,9 +11,13 @@ import dev.vitlens.engine.ModelSession;
 import dev.vitlens.engine.method.Explanation;
 import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.engine.method.ExplanationMethods;
+import dev.vitlens.evaluate.EvaluationReport;
+import dev.vitlens.evaluate.EvaluationSet;
+import dev.vitlens.evaluate.Evaluator;
 import dev.vitlens.imaging.ImageDecoder;
 import dev.vitlens.imaging.ImageFormats;
 import dev.vitlens.imaging.RgbImage;
+import dev.vitlens.inference.ImportSmokeTest;
 import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.teach.TeachInput;
@@ -27,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -54,6 +61,8 @@ public final class EngineBackend implements WorkbenchBackend {
     private final Map<String, ModelSession> sessions = new HashMap<>();
     private final Map<String, TeachSession> teachSessions = new HashMap<>();
     private final Map<String, String> loadFailures = new HashMap<>();
+    /** Sessions of removed models: another worker may still be running one, so they are closed only at the end. */
+    private final List<ModelSession> retired = new ArrayList<>();
     private ModelCatalog catalog;
 
     public EngineBackend(ModelCatalog catalog, String defaultModelId) {
@@ -109,7 +118,8 @@ public final class EngineBackend implements WorkbenchBackend {
                 problem = ErrorText.describe(e);
             }
             entries.add(new ModelEntry(info.id(), info.displayName(), info.family(), info.inputHeight(),
-                    info.inputWidth(), info.labels(), device, note, problem));
+                    info.inputWidth(), info.labels(), device, note, problem,
+                    entry.source() == ModelCatalog.Source.USER));
         }
         return entries;
     }
@@ -200,6 +210,51 @@ public final class EngineBackend implements WorkbenchBackend {
                 opacity);
     }
 
+    @Override
+    public ImportResult importModel(Path source, ModelImporter.ProgressListener progress) throws Exception {
+        ModelImporter importer = new ModelImporter(catalog(), ImportSmokeTest.onCpu());
+        ImportResult result = importer.importModel(source, Optional.of(importer.freeId(source)), progress);
+        synchronized (this) {
+            loadFailures.remove(result.id());
+        }
+        return result;
+    }
+
+    @Override
+    public void removeModel(String modelId) throws Exception {
+        catalog().removeUserModel(modelId);
+        synchronized (this) {
+            ModelSession session = sessions.remove(modelId);
+            if (session != null) {
+                retired.add(session);
+            }
+            loadFailures.remove(modelId);
+        }
+    }
+
+    @Override
+    public void renameModel(String modelId, String displayName) throws Exception {
+        catalog().renameUserModel(modelId, displayName);
+    }
+
+    /** Runs on its own session, so a long evaluation never shares a model's buffers with the viewer. */
+    @Override
+    public EvaluationReport evaluate(String modelId, Path folder, Evaluator.Listener progress,
+                                     BooleanSupplier cancelled) throws Exception {
+        ModelCatalog.Entry entry = catalog().find(modelId).orElseThrow(() -> new IllegalArgumentException(
+                "unknown model \"" + modelId + "\""));
+        ModelInfo info = entry.require();
+        if (!info.hasClassifier()) {
+            throw new IllegalArgumentException("model " + info.displayName() + " has no classification head: it"
+                    + " gives no labels to evaluate");
+        }
+        EvaluationSet set = EvaluationSet.scan(folder, info.labels());
+        try (ModelSession session = ModelSession.forClassification(info, engine.options())) {
+            return new Evaluator(Evaluator.DEFAULT_BATCH).evaluate(set, Evaluator.classifier(session), progress,
+                    cancelled);
+        }
+    }
+
     /**
      * The opened model, opening it on first use; a model that failed to open keeps failing with its reason. A
      * logits-only export is run through a derived copy with attention outputs, as {@code vitlens explain} does;
@@ -255,5 +310,7 @@ public final class EngineBackend implements WorkbenchBackend {
         teachSessions.clear();
         sessions.values().forEach(ModelSession::close);
         sessions.clear();
+        retired.forEach(ModelSession::close);
+        retired.clear();
     }
 }

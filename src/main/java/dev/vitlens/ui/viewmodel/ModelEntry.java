@@ -10,9 +10,18 @@ import java.util.List;
  * @param device            device the model runs on ("CUDA" or "CPU"), or the expected one before the first run
  * @param deviceNote        why the device was chosen (e.g. the CUDA fallback reason), or empty
  * @param unavailableReason why the model cannot be used, or empty when it can
+ * @param userModel         one of the user's own (imported) models, which they may rename and remove; bundled
+ *                          models are not
  */
 public record ModelEntry(String id, String displayName, Family family, int inputHeight, int inputWidth,
-                        List<String> labels, String device, String deviceNote, String unavailableReason) {
+                        List<String> labels, String device, String deviceNote, String unavailableReason,
+                        boolean userModel) {
+
+    /** A bundled model's entry. */
+    public ModelEntry(String id, String displayName, Family family, int inputHeight, int inputWidth,
+                      List<String> labels, String device, String deviceNote, String unavailableReason) {
+        this(id, displayName, family, inputHeight, inputWidth, labels, device, deviceNote, unavailableReason, false);
+    }
 
     public ModelEntry {
         labels = List.copyOf(labels);

@@ -143,6 +143,36 @@ public final class SessionViewModel {
         }));
     }
 
+    /**
+     * Lists the catalogue again after the user's models changed (import, rename, removal). With {@code selectId}
+     * (a new import) that model becomes the choice, as if the user had picked it; otherwise the current choice stays
+     * (its entry refreshed, nothing re-run) unless it is gone, when the start-up choice replaces it.
+     */
+    void refreshModels(String selectId) {
+        record Listing(List<ModelEntry> models, String defaultId) {
+        }
+        interactive.execute(BackgroundTask.of("catalogue", context ->
+                new Listing(backend.listModels(), backend.defaultModelId())).onSuccess(listing -> {
+            ModelEntry before = selectedModel.get();
+            String wanted = selectId != null ? selectId : before == null ? null : before.id();
+            Optional<ModelEntry> kept = listing.models().stream().filter(m -> m.id().equals(wanted)).findFirst();
+            boolean newChoice = selectId != null || kept.isEmpty();
+            adoptingModel = true;
+            try {
+                models.setAll(listing.models());
+                if (!newChoice) {
+                    selectedModel.set(kept.get());
+                }
+            } finally {
+                adoptingModel = false;
+            }
+            if (newChoice) {
+                selectedModel.set(kept.filter(ModelEntry::available)
+                        .or(() -> chooseStartModel(listing.models(), listing.defaultId())).orElse(null));
+            }
+        }).onFailure(error -> notices.accept(Notice.error("Cannot list the models", ErrorText.describe(error)))));
+    }
+
     private Optional<ModelEntry> chooseStartModel(List<ModelEntry> list, String defaultId) {
         String remembered = settings.lastModel();
         for (String wanted : List.of(remembered, defaultId == null ? "" : defaultId)) {

@@ -1,10 +1,14 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.catalog.ImportResult;
+import dev.vitlens.catalog.ModelImporter;
 import dev.vitlens.engine.Analysis;
 import dev.vitlens.engine.ImageRegion;
 import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.engine.method.Explanation;
 import dev.vitlens.teach.TeachInput;
+import dev.vitlens.evaluate.EvaluationReport;
+import dev.vitlens.evaluate.Evaluator;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -56,6 +60,26 @@ public interface WorkbenchBackend extends AutoCloseable {
     /** The image with the heatmap blended over the region the model saw, at the given opacity, for export. */
     BufferedImage renderOverlay(BufferedImage image, ImageRegion region, Explanation heatmap,
                                 ColormapChoice colormap, double opacity);
+
+    /**
+     * Imports an export folder (or {@code .onnx} file) into the user's models, as {@code vitlens import} does, under
+     * a free id derived from its name.
+     */
+    ImportResult importModel(Path source, ModelImporter.ProgressListener progress) throws Exception;
+
+    /** Removes one of the user's models (bundled ones are refused with the reason). */
+    void removeModel(String modelId) throws Exception;
+
+    /** Sets a user model's display name (bundled ones are refused with the reason). */
+    void renameModel(String modelId, String displayName) throws Exception;
+
+    /**
+     * Evaluates a model on a folder with one sub-folder per class ({@code vitlens evaluate}).
+     *
+     * @param cancelled checked before every image; a cancelled run throws {@link java.util.concurrent.CancellationException}
+     */
+    EvaluationReport evaluate(String modelId, Path folder, Evaluator.Listener progress, BooleanSupplier cancelled)
+            throws Exception;
 
     @Override
     default void close() {

@@ -35,6 +35,8 @@ public final class WorkbenchViewModel {
     private final ExportViewModel export;
     private final TaskExecutor redraws;
     private final TeachViewModel teach;
+    private final EvaluateViewModel evaluate;
+    private final ModelLibraryViewModel library;
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -52,6 +54,10 @@ public final class WorkbenchViewModel {
                 this::notify);
         redraws = interactive.sibling("vitlens-teach-redraw");
         teach = new TeachViewModel(backend, interactive, redraws, this::notify);
+        // Long runs share the gallery's worker, so browsing stays responsive on the interactive one.
+        evaluate = new EvaluateViewModel(backend, batch, session.selectedModelProperty(), gallery::open,
+                this::notify);
+        library = new ModelLibraryViewModel(backend, batch, session, this::notify);
         overlay.follow(session, explorer);
         explorer.follow(session.heatmapDescriptionProperty(), session.imageProperty().isNotNull());
         recentFiles.setAll(settings.recentFiles());
@@ -99,6 +105,31 @@ public final class WorkbenchViewModel {
     }
 
     /**
+     * What was dropped on the window: model export folders (model.onnx and config.json) are imported, everything
+     * else opens as {@link #openFiles} would (a folder of images stays a gallery).
+     */
+    public void drop(List<Path> paths) {
+        if (paths.isEmpty()) {
+            return;
+        }
+        record Split(List<Path> exports, List<Path> images) {
+        }
+        interactive.execute(BackgroundTask.of("inspect dropped files", context -> {
+            List<Path> exports = new ArrayList<>();
+            List<Path> images = new ArrayList<>();
+            for (Path path : paths) {
+                (ModelLibraryViewModel.isExportFolder(path) ? exports : images).add(path);
+            }
+            return new Split(exports, images);
+        }).onSuccess(split -> {
+            split.exports().forEach(library::importModel);
+            if (!split.images().isEmpty()) {
+                openFiles(split.images());
+            }
+        }).onFailure(error -> notify(Notice.error("Cannot open what was dropped", ErrorText.describe(error)))));
+    }
+
+    /**
      * Folders become their image files (sorted, not recursive), including formats that cannot be read (SVG, HEIC):
      * the gallery shows those with the reason; files are kept as given so errors can show.
      */
@@ -126,6 +157,7 @@ public final class WorkbenchViewModel {
         redraws.close();
         session.shutdown();
         gallery.shutdown();
+        evaluate.shutdown();
         settings.flush();
     }
 
@@ -163,6 +195,16 @@ public final class WorkbenchViewModel {
     /** The Teach page's lesson and views; the page binds it to the current analysis. */
     public TeachViewModel teach() {
         return teach;
+    }
+
+    /** Evaluate Folder: the chosen model on a labelled folder, and its confusion matrix. */
+    public EvaluateViewModel evaluate() {
+        return evaluate;
+    }
+
+    /** The user's own models: import, rename, remove. */
+    public ModelLibraryViewModel library() {
+        return library;
     }
 
     /** Notices to show; anything may add one through {@link #notify}. */

@@ -1,6 +1,9 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.catalog.ImportResult;
 import dev.vitlens.catalog.ModelFolder;
+import dev.vitlens.catalog.ModelImportException;
+import dev.vitlens.catalog.ModelImporter;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.engine.Analysis;
 import dev.vitlens.engine.Classification;
@@ -9,7 +12,11 @@ import dev.vitlens.engine.Prediction;
 import dev.vitlens.engine.method.Explanation;
 import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.engine.method.ExplanationMethods;
+import dev.vitlens.evaluate.EvaluationReport;
+import dev.vitlens.evaluate.EvaluationSet;
+import dev.vitlens.evaluate.Evaluator;
 import dev.vitlens.explain.HeatGrid;
+import dev.vitlens.imaging.RgbImage;
 import dev.vitlens.testing.TinyModels;
 
 import java.awt.image.BufferedImage;
@@ -33,6 +40,8 @@ final class FakeBackend implements WorkbenchBackend {
     private final ModelInfo vit;
     private final ModelInfo plain;
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    /** The user's models "imported" so far (by {@link #importModel}), after the fixed three. */
+    final List<ModelEntry> userModels = Collections.synchronizedList(new ArrayList<>());
 
     FakeBackend(Path dir) throws Exception {
         vit = ModelFolder.load(TinyModels.writeVitFolder(dir.resolve("vit"), 32, 8, 3, 2, 2));
@@ -58,7 +67,9 @@ final class FakeBackend implements WorkbenchBackend {
 
     @Override
     public List<ModelEntry> listModels() {
-        return List.of(entry("broken"), entry("vit"), entry("plain"));
+        List<ModelEntry> all = new ArrayList<>(List.of(entry("broken"), entry("vit"), entry("plain")));
+        all.addAll(userModels);
+        return all;
     }
 
     @Override
@@ -134,5 +145,73 @@ final class FakeBackend implements WorkbenchBackend {
                                        ColormapChoice colormap, double opacity) {
         calls.add("overlay " + colormap + " " + opacity);
         return new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+    }
+
+    /** Folders named {@code bad*} are refused; others become user model entries like "vit", named after the folder. */
+    @Override
+    public ImportResult importModel(Path source, ModelImporter.ProgressListener progress) throws Exception {
+        String id = source.getFileName().toString();
+        calls.add("import " + id);
+        progress.progress("Reading", 0.25);
+        if (id.startsWith("bad")) {
+            throw new ModelImportException(ModelImportException.Reason.NO_CONFIG, "no config.json beside model.onnx");
+        }
+        progress.progress("Imported", 1.0);
+        userModels.add(new ModelEntry(id, id, null, 32, 32, vit.labels(), "CPU", "", "", true));
+        return new ImportResult(id, source, vit, source, false, List.of(), "ok", List.of());
+    }
+
+    @Override
+    public void removeModel(String modelId) {
+        calls.add("remove " + modelId);
+        if (!userModels.removeIf(m -> m.id().equals(modelId))) {
+            throw new IllegalArgumentException("\"" + modelId + "\" is a bundled model");
+        }
+    }
+
+    @Override
+    public void renameModel(String modelId, String displayName) {
+        calls.add("rename " + modelId + " " + displayName);
+        synchronized (userModels) {
+            userModels.replaceAll(m -> m.id().equals(modelId) ? new ModelEntry(m.id(), displayName, m.family(),
+                    m.inputHeight(), m.inputWidth(), m.labels(), m.device(), m.deviceNote(), m.unavailableReason(),
+                    true) : m);
+        }
+    }
+
+    /**
+     * The real folder listing and evaluator over real image files, with this backend's rule for the model: an image
+     * of width w is class (w-1)%3, with probability 0.8.
+     */
+    @Override
+    public EvaluationReport evaluate(String modelId, Path folder, Evaluator.Listener progress,
+                                     BooleanSupplier cancelled) throws Exception {
+        calls.add("evaluate " + modelId + " " + folder.getFileName());
+        EvaluationSet set = EvaluationSet.scan(folder, entry(modelId).labels());
+        Evaluator.Classifier byWidth = new Evaluator.Classifier() {
+            @Override
+            public String modelId() {
+                return modelId;
+            }
+
+            @Override
+            public int neededShortSide() {
+                return 0;
+            }
+
+            @Override
+            public List<Classification> classifyBatch(List<RgbImage> images) {
+                List<Classification> out = new ArrayList<>();
+                for (RgbImage image : images) {
+                    int best = (image.width() - 1) % 3;
+                    float[] p = {0.1f, 0.1f, 0.1f};
+                    p[best] = 0.8f;
+                    out.add(new Classification(List.of(new Prediction("class" + best, best, 0.8f)), p,
+                            new Classification.Timings(0, 0, 0)));
+                }
+                return out;
+            }
+        };
+        return new Evaluator(2).evaluate(set, byWidth, progress, cancelled);
     }
 }
