@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 ModelsCommand.class,
                 ExplainCommand.class,
+                FaithfulnessCommand.class,
                 ClassifyCommand.class,
                 LiveCommand.class,
                 ImportCommand.class,
