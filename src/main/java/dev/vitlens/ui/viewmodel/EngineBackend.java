@@ -14,6 +14,9 @@ import dev.vitlens.imaging.ImageDecoder;
 import dev.vitlens.imaging.RgbImage;
 import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.RunnerOptions;
+import dev.vitlens.metrics.Baseline;
+import dev.vitlens.metrics.Faithfulness;
+import dev.vitlens.metrics.PerturbationCurves;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -184,6 +187,28 @@ public final class EngineBackend implements WorkbenchBackend {
         return session(classification.modelId()).explain(classification, settings.method(),
                 Explanations.values(settings, classification.layout()), cancelled);
     }
+
+    /**
+     * The CLI's defaults (20 steps, blur of one patch side, random over 5 seeds) in batches of 32, so a cancelled
+     * measurement frees the worker within one small batch.
+     */
+    @Override
+    public Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings,
+                                                 BooleanSupplier cancelled) throws Exception {
+        List<Faithfulness.Candidate> candidates = new ArrayList<>();
+        candidates.add(new Faithfulness.MethodCandidate(settings.method(),
+                Explanations.values(settings, analysis.layout())));
+        candidates.add(new Faithfulness.RandomCandidate(FAITHFULNESS_SEEDS));
+        if (!settings.method().name().equals("occlusion")) {
+            candidates.add(new Faithfulness.MethodCandidate(ExplanationMethods.get("occlusion"), null));
+        }
+        return Faithfulness.evaluate(session(analysis.modelId()), analysis, candidates,
+                new PerturbationCurves.Options(20, Baseline.BLUR, Faithfulness.defaultSigma(analysis), 32), 0,
+                cancelled);
+    }
+
+    /** Random rankings per image in the workbench's curves. */
+    static final int FAITHFULNESS_SEEDS = 5;
 
     @Override
     public BufferedImage renderHeatmap(Explanation heatmap, ColormapChoice colormap, int width, int height) {

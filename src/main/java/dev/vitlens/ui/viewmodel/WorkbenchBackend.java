@@ -4,6 +4,7 @@ import dev.vitlens.engine.Analysis;
 import dev.vitlens.engine.ImageRegion;
 import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.engine.method.Explanation;
+import dev.vitlens.metrics.Faithfulness;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -48,6 +49,13 @@ public interface WorkbenchBackend extends AutoCloseable {
     /** The image with the heatmap blended over the region the model saw, at the given opacity, for export. */
     BufferedImage renderOverlay(BufferedImage image, ImageRegion region, Explanation heatmap,
                                 ColormapChoice colormap, double opacity);
+
+    /**
+     * Deletion and insertion curves (RISE) on the analysed image of the explorer's method, the random baseline and
+     * occlusion, for the class predicted there; {@code cancelled} stops it between inference batches.
+     */
+    Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings, BooleanSupplier cancelled)
+            throws Exception;
 
     @Override
     default void close() {

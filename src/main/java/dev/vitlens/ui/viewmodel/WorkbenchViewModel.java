@@ -33,6 +33,7 @@ public final class WorkbenchViewModel {
     private final SessionViewModel session;
     private final GalleryViewModel gallery;
     private final ExportViewModel export;
+    private final FaithfulnessViewModel faithfulness;
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -48,6 +49,12 @@ public final class WorkbenchViewModel {
                 this::notify);
         export = new ExportViewModel(backend, interactive, session.currentProperty(), overlay, gallery.items(),
                 this::notify);
+        faithfulness = new FaithfulnessViewModel(backend, interactive, session.currentProperty(),
+                session.busyProperty(), () -> {
+                    CurrentAnalysis shown = session.currentProperty().get();
+                    return ExplorerViewModel.fit(explorer.settings(), false, shown == null ? null
+                            : shown.analysis().layout(), shown == null ? null : shown.analysis().family());
+                });
         overlay.follow(session, explorer);
         explorer.follow(session.heatmapDescriptionProperty(), session.imageProperty().isNotNull());
         recentFiles.setAll(settings.recentFiles());
@@ -153,6 +160,11 @@ public final class WorkbenchViewModel {
 
     public ExportViewModel export() {
         return export;
+    }
+
+    /** Deletion and insertion curves of the shown image's explanation against random and occlusion. */
+    public FaithfulnessViewModel faithfulness() {
+        return faithfulness;
     }
 
     /** Notices to show; anything may add one through {@link #notify}. */

@@ -9,7 +9,11 @@ import dev.vitlens.engine.Prediction;
 import dev.vitlens.engine.method.Explanation;
 import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.engine.method.ExplanationMethods;
+import dev.vitlens.engine.method.Need;
 import dev.vitlens.explain.HeatGrid;
+import dev.vitlens.metrics.Curve;
+import dev.vitlens.metrics.Faithfulness;
+import dev.vitlens.metrics.PerturbationCurves;
 import dev.vitlens.testing.TinyModels;
 
 import java.awt.image.BufferedImage;
@@ -17,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -114,6 +119,48 @@ final class FakeBackend implements WorkbenchBackend {
         int cols = classification.layout().gridWidth();
         return new Explanation(method.name(), HeatGrid.of(rows, cols, new float[rows * cols]), method.signed(), 4.0,
                 method.name() + ", layer " + (settings.layer() + 1) + ", query " + settings.query(), Map.of());
+    }
+
+    /**
+     * Fixed curves over 4 steps: the explorer's method falls (deletion) and rises (insertion) by {@code 1/(rank+1)},
+     * random is linear, occlusion in between; an attention method on a model without attentions is unavailable.
+     * {@link #faithfulnessGate}, when set, runs first (tests cancel from there).
+     */
+    @Override
+    public Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings,
+                                                 BooleanSupplier cancelled) {
+        calls.add("faithfulness " + settings.method().name());
+        if (faithfulnessGate != null) {
+            faithfulnessGate.run();
+        }
+        if (cancelled.getAsBoolean()) {
+            throw new java.util.concurrent.CancellationException("cancelled");
+        }
+        double[] x = {0, 0.25, 0.5, 0.75, 1};
+        Map<String, Faithfulness.Outcome> outcomes = new LinkedHashMap<>();
+        String chosen = settings.method().name();
+        if (settings.method().needs(Need.ATTENTIONS) && !analysis.hasAttentions()) {
+            outcomes.put(chosen, new Faithfulness.Outcome(chosen, null, NO_ATTENTIONS, 0));
+        } else {
+            outcomes.put(chosen, outcome(chosen, x, new double[] {0.8, 0.2, 0.1, 0.05, 0.0}));
+        }
+        outcomes.put("random", outcome("random", x, new double[] {0.8, 0.6, 0.4, 0.2, 0.0}));
+        if (!chosen.equals("occlusion")) {
+            outcomes.put("occlusion", outcome("occlusion", x, new double[] {0.8, 0.4, 0.2, 0.1, 0.0}));
+        }
+        return new Faithfulness.ImageResult(0, "class0", 0.8, 0.0, outcomes, 10, 1, 5.0);
+    }
+
+    /** Runs inside {@link #faithfulness} before it answers, when set. */
+    volatile Runnable faithfulnessGate;
+
+    private static Faithfulness.Outcome outcome(String name, double[] x, double[] deletion) {
+        double[] insertion = new double[deletion.length];
+        for (int i = 0; i < deletion.length; i++) {
+            insertion[i] = 0.8 - deletion[i];
+        }
+        return new Faithfulness.Outcome(name, new PerturbationCurves.Curves(new Curve(x, deletion),
+                new Curve(x, insertion)), null, 1);
     }
 
     @Override
