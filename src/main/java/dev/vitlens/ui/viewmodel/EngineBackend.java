@@ -10,6 +10,7 @@ import dev.vitlens.engine.ModelSession;
 import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.engine.method.ExplanationMethods;
 import dev.vitlens.engine.method.Explanation;
+import dev.vitlens.engine.method.ParameterValues;
 import dev.vitlens.imaging.ImageDecoder;
 import dev.vitlens.imaging.RgbImage;
 import dev.vitlens.inference.ModelRunner;
@@ -189,26 +190,31 @@ public final class EngineBackend implements WorkbenchBackend {
     }
 
     /**
-     * The CLI's defaults (20 steps, blur of one patch side, random over 5 seeds) in batches of 32, so a cancelled
-     * measurement frees the worker within one small batch.
+     * The CLI's defaults (20 steps, blur of one patch side) with the random baseline over {@link #FAITHFULNESS_SEEDS}
+     * seeds, in batches of 64.
      */
     @Override
-    public Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings,
+    public Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings, boolean references,
                                                  BooleanSupplier cancelled) throws Exception {
         List<Faithfulness.Candidate> candidates = new ArrayList<>();
-        candidates.add(new Faithfulness.MethodCandidate(settings.method(),
-                Explanations.values(settings, analysis.layout())));
-        candidates.add(new Faithfulness.RandomCandidate(FAITHFULNESS_SEEDS));
-        if (!settings.method().name().equals("occlusion")) {
-            candidates.add(new Faithfulness.MethodCandidate(ExplanationMethods.get("occlusion"), null));
+        if (references) {
+            candidates.add(new Faithfulness.RandomCandidate(FAITHFULNESS_SEEDS));
+            candidates.add(new Faithfulness.MethodCandidate(ExplanationMethods.get(OCCLUSION),
+                    ParameterValues.none().with("batch-size", "64")));
+        } else {
+            candidates.add(new Faithfulness.MethodCandidate(settings.method(),
+                    Explanations.values(settings, analysis.layout())));
         }
         return Faithfulness.evaluate(session(analysis.modelId()), analysis, candidates,
-                new PerturbationCurves.Options(20, Baseline.BLUR, Faithfulness.defaultSigma(analysis), 32), 0,
+                new PerturbationCurves.Options(20, Baseline.BLUR, Faithfulness.defaultSigma(analysis), 64), 0,
                 cancelled);
     }
 
-    /** Random rankings per image in the workbench's curves. */
-    static final int FAITHFULNESS_SEEDS = 5;
+    /** The perturbation reference the explorer's method is compared with, besides random. */
+    static final String OCCLUSION = "occlusion";
+
+    /** Random rankings per image in the workbench's curves (the CLI's default is 5; 3 keep them within a second). */
+    static final int FAITHFULNESS_SEEDS = 3;
 
     @Override
     public BufferedImage renderHeatmap(Explanation heatmap, ColormapChoice colormap, int width, int height) {

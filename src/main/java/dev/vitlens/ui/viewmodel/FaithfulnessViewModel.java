@@ -1,5 +1,6 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.engine.Analysis;
 import dev.vitlens.metrics.Faithfulness;
 import dev.vitlens.metrics.PerturbationCurves;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
 /**
  * The faithfulness curves of the shown image: deletion and insertion curves of the explorer's method, the random
  * baseline and occlusion, with their AUCs. Follows the current analysis; each new one replaces the curves, and a
- * measurement is cancelled as soon as the session starts other work (it shares the interactive worker).
+ * measurement is cancelled as soon as the session starts other work (it shares the interactive worker). The
+ * explorer's curves are shown as soon as they are measured; random and occlusion follow, once per image.
  */
 public final class FaithfulnessViewModel {
 
@@ -39,10 +41,14 @@ public final class FaithfulnessViewModel {
     private final ReadOnlyObjectProperty<CurrentAnalysis> current;
     private final Supplier<ExplainSettings> settings;
     private final ObservableList<Series> series = FXCollections.observableArrayList();
+    // One view kept for good: listeners on a fresh unmodifiable wrapper die with it (it listens weakly).
+    private final ObservableList<Series> seriesView = FXCollections.unmodifiableObservableList(series);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper("");
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(false);
     private TaskHandle handle;
     private CurrentAnalysis measured;
+    private Analysis referencesFor;
+    private Faithfulness.ImageResult references;
     private long generation;
 
     /**
@@ -93,12 +99,31 @@ public final class FaithfulnessViewModel {
         long requested = generation;
         measured = shown;
         running.set(true);
-        status.set("measuring " + used.method().name() + ", random and occlusion\u2026");
-        handle = tasks.execute(BackgroundTask.of("faithfulness", context ->
-                backend.faithfulness(shown.analysis(), used, context::isCancelled)
-        ).onSuccess(result -> {
+        Analysis analysis = shown.analysis();
+        // Random and occlusion do not depend on the explorer: an image measures them once.
+        Faithfulness.ImageResult known = referencesFor == analysis ? references : null;
+        boolean chosenIsReference = used.method().name().equals(EngineBackend.OCCLUSION);
+        status.set("measuring " + used.method().name() + (known == null ? ", random and occlusion" : "") + "\u2026");
+        handle = tasks.execute(BackgroundTask.of("faithfulness", context -> {
+            Faithfulness.ImageResult chosen = null;
+            if (!chosenIsReference) {
+                chosen = backend.faithfulness(analysis, used, false, context::isCancelled);
+                Faithfulness.ImageResult first = chosen;
+                // The explorer's curves first: they appear while the references are still being measured.
+                context.publish(() -> {
+                    if (requested == generation && current.get() == shown) {
+                        show(first, known);
+                    }
+                });
+            }
+            Faithfulness.ImageResult refs = known != null ? known
+                    : backend.faithfulness(analysis, used, true, context::isCancelled);
+            return new Faithfulness.ImageResult[] {chosen, refs};
+        }).onSuccess(result -> {
             if (requested == generation && current.get() == shown) {
-                show(result);
+                referencesFor = analysis;
+                references = result[1];
+                show(result[0], result[1]);
             }
         }).onFailure(error -> {
             if (requested == generation) {
@@ -112,31 +137,41 @@ public final class FaithfulnessViewModel {
         }));
     }
 
-    private void show(Faithfulness.ImageResult result) {
+    /** The explorer's method (null when it is a reference itself), then random and occlusion (null: pending). */
+    private void show(Faithfulness.ImageResult chosen, Faithfulness.ImageResult refs) {
         List<Series> shown = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        for (Faithfulness.Outcome o : result.outcomes().values()) {
-            if (!o.available()) {
-                notes.add(o.name() + " unavailable: " + o.unavailable());
+        double millis = 0;
+        Faithfulness.ImageResult any = chosen != null ? chosen : refs;
+        for (Faithfulness.ImageResult part : new Faithfulness.ImageResult[] {chosen, refs}) {
+            if (part == null) {
                 continue;
             }
-            PerturbationCurves.Curves c = o.curves();
-            String label = String.format(Locale.ROOT, "%s \u00b7 del %.2f \u00b7 ins %.2f", o.name(),
-                    c.deletionAuc(), c.insertionAuc());
-            shown.add(new Series(o.name(), label, c.deletion().fractions(), c.deletion().scores(),
-                    c.insertion().scores(), c.deletionAuc(), c.insertionAuc()));
+            millis += part.millis();
+            for (Faithfulness.Outcome o : part.outcomes().values()) {
+                if (!o.available()) {
+                    notes.add(o.name() + " unavailable: " + o.unavailable());
+                    continue;
+                }
+                PerturbationCurves.Curves c = o.curves();
+                String label = String.format(Locale.ROOT, "%s \u00b7 del %.2f \u00b7 ins %.2f", o.name(),
+                        c.deletionAuc(), c.insertionAuc());
+                shown.add(new Series(o.name(), label, c.deletion().fractions(), c.deletion().scores(),
+                        c.insertion().scores(), c.deletionAuc(), c.insertionAuc()));
+            }
         }
         series.setAll(shown);
         String summary = String.format(Locale.ROOT, "P(%s) %.2f; AUC: deletion lower is better, insertion higher"
-                        + " (random: mean of %d seeds) \u00b7 %.0f ms", result.targetLabel().isEmpty()
-                        ? "class " + result.targetClass() : result.targetLabel(), result.probability(),
-                EngineBackend.FAITHFULNESS_SEEDS, result.millis());
+                        + " (random: mean of %d seeds) \u00b7 %s", any.targetLabel().isEmpty()
+                        ? "class " + any.targetClass() : any.targetLabel(), any.probability(),
+                EngineBackend.FAITHFULNESS_SEEDS, refs == null ? "measuring random and occlusion\u2026"
+                        : String.format(Locale.ROOT, "%.0f ms", millis));
         status.set(notes.isEmpty() ? summary : String.join("; ", notes) + ". " + summary);
     }
 
     /** The curves shown, the explorer's method first, then random and occlusion. */
     public ObservableList<Series> series() {
-        return FXCollections.unmodifiableObservableList(series);
+        return seriesView;
     }
 
     /** What is shown or why nothing is: the predicted class, how long it took, an unavailable method's reason. */

@@ -51,11 +51,13 @@ public interface WorkbenchBackend extends AutoCloseable {
                                 ColormapChoice colormap, double opacity);
 
     /**
-     * Deletion and insertion curves (RISE) on the analysed image of the explorer's method, the random baseline and
-     * occlusion, for the class predicted there; {@code cancelled} stops it between inference batches.
+     * Deletion and insertion curves (RISE) on the analysed image for the class predicted there: of the explorer's
+     * method, or with {@code references} of the two references it is compared with, the random baseline and
+     * occlusion (they do not depend on the explorer, so an image needs them once). {@code cancelled} stops it
+     * between inference batches.
      */
-    Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings, BooleanSupplier cancelled)
-            throws Exception;
+    Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings, boolean references,
+                                          BooleanSupplier cancelled) throws Exception;
 
     @Override
     default void close() {

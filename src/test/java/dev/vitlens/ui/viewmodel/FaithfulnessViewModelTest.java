@@ -22,13 +22,20 @@ class FaithfulnessViewModelTest {
         return f.backend.calls.stream().filter(call::equals).count();
     }
 
+    static List<String> names(FaithfulnessViewModel vm) {
+        return vm.series().stream().map(FaithfulnessViewModel.Series::name).toList();
+    }
+
     @Test
-    void theShownImageGetsCurvesOfTheExplorersMethodRandomAndOcclusion() throws Exception {
+    void theShownImageGetsCurvesOfTheExplorersMethodFirstThenRandomAndOcclusion() throws Exception {
         try (ViewModelFixture f = new ViewModelFixture(dir)) {
-            f.workbench.start(List.of());
             FaithfulnessViewModel vm = f.workbench.faithfulness();
-            assertEquals(List.of("rollout", "random", "occlusion"),
-                    vm.series().stream().map(FaithfulnessViewModel.Series::name).toList());
+            List<List<String>> shownAtEachCall = new java.util.ArrayList<>();
+            f.backend.faithfulnessGate = () -> shownAtEachCall.add(names(vm));
+            f.workbench.start(List.of());
+            assertEquals(List.of(List.of(), List.of("rollout")), shownAtEachCall,
+                    "the explorer's curves are shown while the references are measured");
+            assertEquals(List.of("rollout", "random", "occlusion"), names(vm));
             FaithfulnessViewModel.Series rollout = vm.series().get(0);
             // FakeBackend's rollout deletion curve 0.8, 0.2, 0.1, 0.05, 0 over quarters: trapezoids by hand.
             double deletion = 0.25 * ((0.8 + 0.2) / 2 + (0.2 + 0.1) / 2 + (0.1 + 0.05) / 2 + 0.05 / 2);
@@ -37,13 +44,18 @@ class FaithfulnessViewModelTest {
             assertEquals("rollout \u00b7 del 0.19 \u00b7 ins 0.61", rollout.label());
             assertEquals(5, rollout.fractions().length);
             assertTrue(vm.statusProperty().get().startsWith("P(class0) 0.80"), vm.statusProperty().get());
+            assertTrue(vm.statusProperty().get().endsWith("7 ms"), vm.statusProperty().get());
             assertFalse(vm.runningProperty().get());
             assertThrows(UnsupportedOperationException.class, () -> vm.series().clear());
 
+            // Same image, other explorer choices: random and occlusion are not measured again.
             f.workbench.explorer().methodProperty().set(ExplanationMethods.get("occlusion"));
-            assertEquals(List.of("occlusion", "random"),
-                    vm.series().stream().map(FaithfulnessViewModel.Series::name).toList(), "occlusion once");
-            assertEquals(1, count(f, "faithfulness occlusion"));
+            assertEquals(List.of("random", "occlusion"), names(vm), "occlusion once");
+            f.workbench.explorer().methodProperty().set(ExplanationMethods.get("attention"));
+            assertEquals(List.of("attention", "random", "occlusion"), names(vm));
+            assertEquals(1, count(f, "faithfulness references"), f.backend.calls.toString());
+            assertEquals(0, count(f, "faithfulness occlusion"));
+            assertEquals(1, count(f, "faithfulness attention"));
         }
     }
 
@@ -54,8 +66,7 @@ class FaithfulnessViewModelTest {
             f.session().selectedModelProperty().set(FakeBackend.entry("plain"));
             FaithfulnessViewModel vm = f.workbench.faithfulness();
             assertEquals("plain", f.session().currentProperty().get().model().id());
-            assertEquals(List.of("random", "occlusion"),
-                    vm.series().stream().map(FaithfulnessViewModel.Series::name).toList());
+            assertEquals(List.of("random", "occlusion"), names(vm));
             assertTrue(vm.statusProperty().get().startsWith("rollout unavailable: " + FakeBackend.NO_ATTENTIONS),
                     vm.statusProperty().get());
         }
@@ -75,8 +86,8 @@ class FaithfulnessViewModelTest {
             f.session().showFile(dir.resolve("img-1.png"));
             assertFalse(vm.runningProperty().get());
             f.runHeld();
-            assertEquals(1, f.backend.calls.stream().filter(c -> c.startsWith("faithfulness")).count(),
-                    f.backend.calls.toString());
+            assertEquals(2, f.backend.calls.stream().filter(c -> c.startsWith("faithfulness")).count(),
+                    "img-1's rollout and references only: " + f.backend.calls);
             assertEquals("img-1.png", f.session().currentProperty().get().image().name());
             assertEquals(3, vm.series().size());
 
@@ -90,8 +101,8 @@ class FaithfulnessViewModelTest {
             assertTrue(vm.series().isEmpty(), "neither img-1's curves nor img-2's cancelled ones");
             assertTrue(vm.statusProperty().get().startsWith("measuring"), vm.statusProperty().get());
             f.runHeld();
-            assertEquals(3, f.backend.calls.stream().filter(c -> c.startsWith("faithfulness")).count(),
-                    "img-1, img-2 (cancelled inside), img-0: " + f.backend.calls);
+            assertEquals(5, f.backend.calls.stream().filter(c -> c.startsWith("faithfulness")).count(),
+                    "img-1 (2), img-2 (cancelled inside its first), img-0 (2): " + f.backend.calls);
             assertEquals("img-0.png", f.session().currentProperty().get().image().name());
             assertEquals(3, vm.series().size());
             assertTrue(vm.statusProperty().get().startsWith("P(class0)"), vm.statusProperty().get());

@@ -122,14 +122,15 @@ final class FakeBackend implements WorkbenchBackend {
     }
 
     /**
-     * Fixed curves over 4 steps: the explorer's method falls (deletion) and rises (insertion) by {@code 1/(rank+1)},
-     * random is linear, occlusion in between; an attention method on a model without attentions is unavailable.
-     * {@link #faithfulnessGate}, when set, runs first (tests cancel from there).
+     * Fixed curves over 4 steps: the explorer's method falls (deletion) fast, random linearly, occlusion in between;
+     * an attention method on a model without attentions is unavailable. {@link #faithfulnessGate}, when set, runs
+     * first (tests cancel from there).
      */
     @Override
-    public Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings,
+    public Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings, boolean references,
                                                  BooleanSupplier cancelled) {
-        calls.add("faithfulness " + settings.method().name());
+        String chosen = settings.method().name();
+        calls.add("faithfulness " + (references ? "references" : chosen));
         if (faithfulnessGate != null) {
             faithfulnessGate.run();
         }
@@ -138,17 +139,15 @@ final class FakeBackend implements WorkbenchBackend {
         }
         double[] x = {0, 0.25, 0.5, 0.75, 1};
         Map<String, Faithfulness.Outcome> outcomes = new LinkedHashMap<>();
-        String chosen = settings.method().name();
-        if (settings.method().needs(Need.ATTENTIONS) && !analysis.hasAttentions()) {
+        if (references) {
+            outcomes.put("random", outcome("random", x, new double[] {0.8, 0.6, 0.4, 0.2, 0.0}));
+            outcomes.put("occlusion", outcome("occlusion", x, new double[] {0.8, 0.4, 0.2, 0.1, 0.0}));
+        } else if (settings.method().needs(Need.ATTENTIONS) && !analysis.hasAttentions()) {
             outcomes.put(chosen, new Faithfulness.Outcome(chosen, null, NO_ATTENTIONS, 0));
         } else {
             outcomes.put(chosen, outcome(chosen, x, new double[] {0.8, 0.2, 0.1, 0.05, 0.0}));
         }
-        outcomes.put("random", outcome("random", x, new double[] {0.8, 0.6, 0.4, 0.2, 0.0}));
-        if (!chosen.equals("occlusion")) {
-            outcomes.put("occlusion", outcome("occlusion", x, new double[] {0.8, 0.4, 0.2, 0.1, 0.0}));
-        }
-        return new Faithfulness.ImageResult(0, "class0", 0.8, 0.0, outcomes, 10, 1, 5.0);
+        return new Faithfulness.ImageResult(0, "class0", 0.8, 0.0, outcomes, 10, 1, references ? 5.0 : 2.0);
     }
 
     /** Runs inside {@link #faithfulness} before it answers, when set. */
