@@ -384,9 +384,11 @@ public class FaithfulnessCommand implements Callable<Integer> {
     }
 
     static void text(PrintWriter out, Report r) {
-        out.printf(Locale.ROOT, "faithfulness of %s on %d image(s): %d steps, baseline %s%s, random over %d seed(s)%n",
+        out.printf(Locale.ROOT, "faithfulness of %s on %d image(s): %d steps, baseline %s%s%s%n",
                 r.model(), r.images(), r.steps(), r.baseline().label(), r.baseline() == Baseline.BLUR
-                        ? String.format(Locale.ROOT, " (sigma %.3g px)", r.sigma()) : "", r.seeds());
+                        ? String.format(Locale.ROOT, " (sigma %.3g px)", r.sigma()) : "",
+                r.methods().containsKey(Faithfulness.RANDOM)
+                        ? String.format(Locale.ROOT, ", random over %d seed(s)", r.seeds()) : "");
         out.println("mean AUC [95% CI, t-distribution]; deletion: lower is better, insertion: higher is better");
         int width = Math.max(8, r.methods().keySet().stream().mapToInt(String::length).max().orElse(8));
         String row = "%-" + width + "s  %-24s  %s";
