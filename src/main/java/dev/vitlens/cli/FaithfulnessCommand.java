@@ -131,7 +131,12 @@ public class FaithfulnessCommand implements Callable<Integer> {
 
     /** Everything measured, for the reports. */
     record Report(String model, int images, int steps, Baseline baseline, double sigma, int seeds, int batch,
-                  Map<String, MethodReport> methods, List<String[]> errors, double totalMillis) {
+                  Map<String, MethodReport> methods, List<Target> targets, List<String[]> errors,
+                  double totalMillis) {
+    }
+
+    /** Per image: the class the curves track, its probability, and what the baseline image leaves of it. */
+    record Target(String file, int index, String label, double probability, double baselineProbability) {
     }
 
     @Override
@@ -214,6 +219,7 @@ public class FaithfulnessCommand implements Callable<Integer> {
         Map<String, MethodReport> reports = new LinkedHashMap<>();
         names.forEach(n -> reports.put(n, new MethodReport(n)));
         List<String[]> errors = new ArrayList<>();
+        List<Target> targets = new ArrayList<>();
         int measured = 0;
         int usedSteps = Math.min(steps, info.layout().patches());
         double usedSigma = sigma != null ? sigma : info.layout().patchSize();
@@ -263,6 +269,8 @@ public class FaithfulnessCommand implements Callable<Integer> {
                             report.unavailable = o.unavailable();
                         }
                     }
+                    targets.add(new Target(item.path().toString(), r.targetClass(), r.targetLabel(), r.probability(),
+                            r.baselineProbability()));
                     measured++;
                 } catch (ImageDecodeException | InferenceException e) {
                     errors.add(new String[] {item.path().toString(), e.getMessage()});
@@ -290,8 +298,8 @@ public class FaithfulnessCommand implements Callable<Integer> {
         }
         err.flush();
 
-        Report report = new Report(info.id(), measured, usedSteps, base, usedSigma, seeds, batch, reports, errors,
-                totalMillis);
+        Report report = new Report(info.id(), measured, usedSteps, base, usedSigma, seeds, batch, reports, targets,
+                errors, totalMillis);
         PrintWriter out = spec.commandLine().getOut();
         if (format == Format.json) {
             out.println(json(report));
@@ -361,6 +369,12 @@ public class FaithfulnessCommand implements Callable<Integer> {
                 per.addObject().put("file", m.files.get(i)).put("deletion_auc", m.deletion.get(i))
                         .put("insertion_auc", m.insertion.get(i));
             }
+        }
+        // A baseline that leaves the target's probability high makes flat curves: the reader should see it.
+        ArrayNode targets = o.putArray("targets");
+        for (Target t : r.targets()) {
+            targets.addObject().put("file", t.file()).put("class", t.index()).put("label", t.label())
+                    .put("probability", t.probability()).put("baseline_probability", t.baselineProbability());
         }
         if (!r.errors().isEmpty()) {
             ArrayNode errors = o.putArray("errors");

@@ -112,6 +112,12 @@ class FaithfulnessCommandTest {
             }
         }
         assertEquals(3, j.get("methods").get("random").get("seeds").asInt());
+        JsonNode target = j.get("targets").get(1);
+        assertTrue(target.get("file").asText().endsWith("img-1.png"));
+        assertEquals(List.of("zero", "one", "two").get(target.get("class").asInt()), target.get("label").asText());
+        double p = target.get("probability").asDouble();
+        double b = target.get("baseline_probability").asDouble();
+        assertTrue(p >= 1.0 / 3 && p <= 1 && b >= 0 && b <= 1, "the top class of 3 has p >= 1/3: " + target);
         assertTrue(j.get("methods").get("rollout").get("per_image").get(0).get("file").asText().endsWith("img-0.png"));
         // Same command, same numbers: rankings (ties, random seeds) are deterministic.
         JsonNode again = json(run("faithfulness", "-m", vit.toString(), "--device", "cpu", "--format", "json",
