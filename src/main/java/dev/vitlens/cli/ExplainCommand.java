@@ -62,8 +62,8 @@ import java.util.concurrent.Callable;
  * {@link ExplanationMethods} at runtime.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true, modelTransformer = ExplainCommand.MethodOptions.class,
-        description = "Explain one prediction: attention rollout, one layer's raw attention, or occlusion "
-                + "sensitivity. Models exported without attention outputs get them added in a cached copy.",
+        description = "Explain one prediction: attention rollout, one layer's raw attention, attention flow or "
+                + "occlusion sensitivity. Models exported without attention outputs get them added in a cached copy.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:explained", "1:the image or the inference failed", "2:usage or model error"})
 public class ExplainCommand implements Callable<Integer> {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
                 ModelsCommand.class,
                 ExplainCommand.class,
                 TeachCommand.class,
+                FaithfulnessCommand.class,
                 ClassifyCommand.class,
                 LiveCommand.class,
                 ImportCommand.class,

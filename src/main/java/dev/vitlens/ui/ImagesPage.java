@@ -14,7 +14,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
-/** The image workspace: the image with its heatmap, the gallery strip, the results and the explorer. */
+/** The image workspace: the image with its heatmap, the gallery strip, the results, the explorer, faithfulness. */
 final class ImagesPage implements WorkbenchPage {
 
     private final ImageCanvas imageCanvas;
@@ -36,7 +36,8 @@ final class ImagesPage implements WorkbenchPage {
         left.setPadding(new Insets(0, 0, 6, 0));
 
         VBox side = new VBox(14, new ResultsPanel(workbench.session()), new Separator(),
-                new OverlayPanel(workbench.overlay()), new Separator(), new ExplorerPanel(workbench.explorer()));
+                new OverlayPanel(workbench.overlay()), new Separator(), new ExplorerPanel(workbench.explorer()),
+                new Separator(), new FaithfulnessPanel(workbench.faithfulness()));
         side.setPadding(new Insets(12));
         side.getStyleClass().add("side-panel");
         ScrollPane sideScroll = new ScrollPane(side);

@@ -136,6 +136,13 @@ class BackboneCommandsTest {
         assertTrue(err.toString().contains("has no classification head"), err.toString());
     }
 
+    @Test
+    void faithfulnessRefusesABackboneInOneLine() {
+        assertEquals(Cli.EXIT_USAGE, run("faithfulness", "-m", "vit-in21k", "--device", "cpu", image.toString()));
+        assertEquals("error: faithfulness tracks class probabilities, and model \"vit-in21k\" has no classification"
+                + " head", err.toString().strip());
+    }
+
     private static float[] floats(JsonNode array) {
         float[] v = new float[array.size()];
         for (int i = 0; i < v.length; i++) {

@@ -12,7 +12,7 @@ final class AttentionParameters {
             Parameter.Kind.TEXT, "auto", "Query token(s); auto = CLS (ViT), CLS+DIST (DeiT), mean of patches (BEiT).");
 
     static final Parameter LAYER = new Parameter("layer", "N", Parameter.Kind.INTEGER, null,
-            "Layer, 0-based: the one raw attention shows, the last one rollout includes (default: last).");
+            "Layer, 0-based: the one raw attention shows, the last one rollout and flow include (default: last).");
 
     private AttentionParameters() {
     }

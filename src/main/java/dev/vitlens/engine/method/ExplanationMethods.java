@@ -16,7 +16,8 @@ public final class ExplanationMethods {
     private static final List<ExplanationMethod> ALL = List.of(
             new RolloutMethod(),
             new RawAttentionMethod(),
-            new OcclusionMethod());
+            new OcclusionMethod(),
+            new AttentionFlowMethod());
 
     /** The default method: rollout. */
     public static final String DEFAULT = "rollout";

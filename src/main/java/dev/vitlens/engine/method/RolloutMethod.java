@@ -25,8 +25,8 @@ public final class RolloutMethod extends ExplanationMethod {
 
     public RolloutMethod() {
         super("rollout", "Attention rollout",
-                "Attention flow from the query token(s) to each patch through all layers, with the residual "
-                        + "connection modelled (Abnar & Zuidema 2020).",
+                "Product of the layers' attentions, with the residual connection modelled, from the query "
+                        + "token(s) down to each patch (Abnar & Zuidema 2020).",
                 Set.of(Need.ATTENTIONS), false,
                 List.of(AttentionParameters.QUERY, FUSION, DISCARD, AttentionParameters.LAYER));
     }

@@ -14,6 +14,8 @@ import dev.vitlens.engine.method.ExplanationMethods;
 import dev.vitlens.evaluate.EvaluationReport;
 import dev.vitlens.evaluate.EvaluationSet;
 import dev.vitlens.evaluate.Evaluator;
+import dev.vitlens.engine.method.Explanation;
+import dev.vitlens.engine.method.ParameterValues;
 import dev.vitlens.imaging.ImageDecoder;
 import dev.vitlens.imaging.ImageFormats;
 import dev.vitlens.imaging.RgbImage;
@@ -22,6 +24,9 @@ import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.teach.TeachInput;
 import dev.vitlens.teach.TeachSession;
+import dev.vitlens.metrics.Baseline;
+import dev.vitlens.metrics.Faithfulness;
+import dev.vitlens.metrics.PerturbationCurves;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -197,6 +202,33 @@ public final class EngineBackend implements WorkbenchBackend {
         return session(classification.modelId()).explain(classification, settings.method(),
                 Explanations.values(settings, classification.layout()), cancelled);
     }
+
+    /**
+     * The CLI's defaults (20 steps, blur of one patch side) with the random baseline over {@link #FAITHFULNESS_SEEDS}
+     * seeds, in batches of 64.
+     */
+    @Override
+    public Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings, boolean references,
+                                                 BooleanSupplier cancelled) throws Exception {
+        List<Faithfulness.Candidate> candidates = new ArrayList<>();
+        if (references) {
+            candidates.add(new Faithfulness.RandomCandidate(FAITHFULNESS_SEEDS));
+            candidates.add(new Faithfulness.MethodCandidate(ExplanationMethods.get(OCCLUSION),
+                    ParameterValues.none().with("batch-size", "64")));
+        } else {
+            candidates.add(new Faithfulness.MethodCandidate(settings.method(),
+                    Explanations.values(settings, analysis.layout())));
+        }
+        return Faithfulness.evaluate(session(analysis.modelId()), analysis, candidates,
+                new PerturbationCurves.Options(20, Baseline.BLUR, Faithfulness.defaultSigma(analysis), 64), 0,
+                cancelled);
+    }
+
+    /** The perturbation reference the explorer's method is compared with, besides random. */
+    static final String OCCLUSION = "occlusion";
+
+    /** Random rankings per image in the workbench's curves (the CLI's default is 5; 3 keep them within a second). */
+    static final int FAITHFULNESS_SEEDS = 3;
 
     @Override
     public BufferedImage renderHeatmap(Explanation heatmap, ColormapChoice colormap, int width, int height) {

@@ -9,6 +9,7 @@ import dev.vitlens.engine.method.Explanation;
 import dev.vitlens.teach.TeachInput;
 import dev.vitlens.evaluate.EvaluationReport;
 import dev.vitlens.evaluate.Evaluator;
+import dev.vitlens.metrics.Faithfulness;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -80,6 +81,15 @@ public interface WorkbenchBackend extends AutoCloseable {
      */
     EvaluationReport evaluate(String modelId, Path folder, Evaluator.Listener progress, BooleanSupplier cancelled)
             throws Exception;
+
+    /**
+     * Deletion and insertion curves (RISE) on the analysed image for the class predicted there: of the explorer's
+     * method, or with {@code references} of the two references it is compared with, the random baseline and
+     * occlusion (they do not depend on the explorer, so an image needs them once). {@code cancelled} stops it
+     * between inference batches.
+     */
+    Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings, boolean references,
+                                          BooleanSupplier cancelled) throws Exception;
 
     @Override
     default void close() {

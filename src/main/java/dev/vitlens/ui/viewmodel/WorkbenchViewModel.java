@@ -37,6 +37,7 @@ public final class WorkbenchViewModel {
     private final TeachViewModel teach;
     private final EvaluateViewModel evaluate;
     private final ModelLibraryViewModel library;
+    private final FaithfulnessViewModel faithfulness;
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -58,6 +59,12 @@ public final class WorkbenchViewModel {
         evaluate = new EvaluateViewModel(backend, batch, session.selectedModelProperty(), gallery::open,
                 this::notify);
         library = new ModelLibraryViewModel(backend, batch, session, this::notify);
+        faithfulness = new FaithfulnessViewModel(backend, interactive, session.currentProperty(),
+                session.busyProperty(), () -> {
+                    CurrentAnalysis shown = session.currentProperty().get();
+                    return ExplorerViewModel.fit(explorer.settings(), false, shown == null ? null
+                            : shown.analysis().layout(), shown == null ? null : shown.analysis().family());
+                });
         overlay.follow(session, explorer);
         explorer.follow(session.heatmapDescriptionProperty(), session.imageProperty().isNotNull());
         recentFiles.setAll(settings.recentFiles());
@@ -205,6 +212,11 @@ public final class WorkbenchViewModel {
     /** The user's own models: import, rename, remove. */
     public ModelLibraryViewModel library() {
         return library;
+    }
+
+    /** Deletion and insertion curves of the shown image's explanation against random and occlusion. */
+    public FaithfulnessViewModel faithfulness() {
+        return faithfulness;
     }
 
     /** Notices to show; anything may add one through {@link #notify}. */

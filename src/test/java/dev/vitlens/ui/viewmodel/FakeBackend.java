@@ -17,6 +17,10 @@ import dev.vitlens.evaluate.EvaluationSet;
 import dev.vitlens.evaluate.Evaluator;
 import dev.vitlens.explain.HeatGrid;
 import dev.vitlens.imaging.RgbImage;
+import dev.vitlens.engine.method.Need;
+import dev.vitlens.metrics.Curve;
+import dev.vitlens.metrics.Faithfulness;
+import dev.vitlens.metrics.PerturbationCurves;
 import dev.vitlens.testing.TinyModels;
 
 import java.awt.image.BufferedImage;
@@ -24,6 +28,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -132,6 +137,47 @@ final class FakeBackend implements WorkbenchBackend {
         int cols = classification.layout().gridWidth();
         return new Explanation(method.name(), HeatGrid.of(rows, cols, new float[rows * cols]), method.signed(), 4.0,
                 method.name() + ", layer " + (settings.layer() + 1) + ", query " + settings.query(), Map.of());
+    }
+
+    /**
+     * Fixed curves over 4 steps: the explorer's method falls (deletion) fast, random linearly, occlusion in between;
+     * an attention method on a model without attentions is unavailable. {@link #faithfulnessGate}, when set, runs
+     * first (tests cancel from there).
+     */
+    @Override
+    public Faithfulness.ImageResult faithfulness(Analysis analysis, ExplainSettings settings, boolean references,
+                                                 BooleanSupplier cancelled) {
+        String chosen = settings.method().name();
+        calls.add("faithfulness " + (references ? "references" : chosen));
+        if (faithfulnessGate != null) {
+            faithfulnessGate.run();
+        }
+        if (cancelled.getAsBoolean()) {
+            throw new java.util.concurrent.CancellationException("cancelled");
+        }
+        double[] x = {0, 0.25, 0.5, 0.75, 1};
+        Map<String, Faithfulness.Outcome> outcomes = new LinkedHashMap<>();
+        if (references) {
+            outcomes.put("random", outcome("random", x, new double[] {0.8, 0.6, 0.4, 0.2, 0.0}));
+            outcomes.put("occlusion", outcome("occlusion", x, new double[] {0.8, 0.4, 0.2, 0.1, 0.0}));
+        } else if (settings.method().needs(Need.ATTENTIONS) && !analysis.hasAttentions()) {
+            outcomes.put(chosen, new Faithfulness.Outcome(chosen, null, NO_ATTENTIONS, 0));
+        } else {
+            outcomes.put(chosen, outcome(chosen, x, new double[] {0.8, 0.2, 0.1, 0.05, 0.0}));
+        }
+        return new Faithfulness.ImageResult(0, "class0", 0.8, 0.0, outcomes, 10, 1, references ? 5.0 : 2.0);
+    }
+
+    /** Runs inside {@link #faithfulness} before it answers, when set. */
+    volatile Runnable faithfulnessGate;
+
+    private static Faithfulness.Outcome outcome(String name, double[] x, double[] deletion) {
+        double[] insertion = new double[deletion.length];
+        for (int i = 0; i < deletion.length; i++) {
+            insertion[i] = 0.8 - deletion[i];
+        }
+        return new Faithfulness.Outcome(name, new PerturbationCurves.Curves(new Curve(x, deletion),
+                new Curve(x, insertion)), null, 1);
     }
 
     @Override
