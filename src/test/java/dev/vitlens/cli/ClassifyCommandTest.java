@@ -1,5 +1,6 @@
 package dev.vitlens.cli;
 
+import static dev.vitlens.cli.Run.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,6 @@ import dev.vitlens.testing.TinyModels;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +18,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ClassifyCommandTest {
     @TempDir
@@ -27,8 +25,6 @@ class ClassifyCommandTest {
     static Path model;
     static Path images;
 
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -55,15 +51,6 @@ class ClassifyCommandTest {
         ImageIO.write(img, "png", file.toFile());
     }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Cli.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void jsonForAFolderWithAnErrorEntry() throws Exception {

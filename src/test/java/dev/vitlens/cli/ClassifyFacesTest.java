@@ -1,5 +1,6 @@
 package dev.vitlens.cli;
 
+import static dev.vitlens.cli.Run.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,8 +13,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code vitlens classify --faces} on photos built from the committed astronaut portrait. */
 class ClassifyFacesTest {
@@ -35,8 +33,6 @@ class ClassifyFacesTest {
     /** Where the six heads of {@link #group} are: x, y, side. */
     static final List<int[]> HEADS = new ArrayList<>();
 
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -68,15 +64,6 @@ class ClassifyFacesTest {
         ImageIO.write(blank, "png", empty.toFile());
     }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Cli.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void jsonListsEveryFaceOfAGroupInThePhotosPixels() throws Exception {

@@ -1,5 +1,6 @@
 package dev.vitlens.cli;
 
+import static dev.vitlens.cli.Run.run;
 import static dev.vitlens.testing.LabelledFolders.GREEN;
 import static dev.vitlens.testing.LabelledFolders.MAGENTA;
 import static dev.vitlens.testing.LabelledFolders.ORANGE;
@@ -15,8 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitlens.testing.LabelledFolders;
 import dev.vitlens.testing.TinyVitExport;
 import java.awt.Color;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,7 +24,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code vitlens evaluate}: the JSON contract, the text report and the errors, on a hand-checkable tiny model. */
 class EvaluateCommandTest {
@@ -37,8 +35,6 @@ class EvaluateCommandTest {
     /** clean's images: file name -> {true label, colour}. */
     static final Map<String, Object[]> cleanImages = new LinkedHashMap<>();
 
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -63,15 +59,6 @@ class EvaluateCommandTest {
         cleanImages.put(relative, new Object[] {label, colour});
     }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Cli.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void jsonHasTheContractedFieldsWithTheHandComputedValues() throws Exception {

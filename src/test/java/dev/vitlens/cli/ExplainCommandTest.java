@@ -1,5 +1,6 @@
 package dev.vitlens.cli;
 
+import static dev.vitlens.cli.Run.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vitlens.catalog.Family;
@@ -23,8 +24,6 @@ import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,8 +46,6 @@ class ExplainCommandTest {
     /** 32x32 input, 8-px patches: a 4x4 grid, CLS + 16 tokens, 2 layers of 2 heads. */
     static final TokenLayout LAYOUT = new TokenLayout(1, 4, 4, 8, 2, 2);
 
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -76,15 +73,6 @@ class ExplainCommandTest {
         }
     }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Cli.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     static JsonNode json(Run r) throws Exception {
         assertEquals(0, r.exit(), r.err());

@@ -53,7 +53,7 @@ class TeachCommandModelTest {
     static final Path IMAGE = Paths.get("assets/samples/fashion-0013-dress.png").toAbsolutePath();
 
     static JsonNode json(String... args) throws Exception {
-        TeachCommandTest.Run r = TeachCommandTest.run(args);
+        Run r = Run.run(args);
         assertEquals(0, r.exit(), r.err());
         return new ObjectMapper().readTree(r.out());
     }
@@ -117,7 +117,7 @@ class TeachCommandModelTest {
         }
         assertEquals("input pixels", d.get("unit").asText());
         assertTrue(d.get("sample_average").isNull());
-        TeachCommandTest.Run none = TeachCommandTest.run("teach", "attention-distance", "-m", "deit-mask", "--device",
+        Run none = Run.run("teach", "attention-distance", "-m", "deit-mask", "--device",
                 "cpu", "--samples", IMAGE.toString());
         assertEquals(Cli.EXIT_USAGE, none.exit());
         assertEquals("error: model \"deit-mask\" has no usable sample images (vitlens.json lists none that exist)",
@@ -156,7 +156,7 @@ class TeachCommandModelTest {
     void everyViewWritesAPngAndTheChartsAnSvg() throws Exception {
         for (TeachingView v : TeachingViews.ALL) {
             Path png = tmp.resolve(v.name() + ".png");
-            TeachCommandTest.Run r = TeachCommandTest.run("teach", v.name(), "-m", "vit-fashion", "--device", "cpu",
+            Run r = Run.run("teach", v.name(), "-m", "vit-fashion", "--device", "cpu",
                     "--layer", "2", "--head", "1", "--patch", "3,4", "--out", png.toString(), IMAGE.toString());
             assertEquals(0, r.exit(), v.name() + ": " + r.err());
             BufferedImage image = ImageIO.read(png.toFile());
@@ -165,7 +165,7 @@ class TeachCommandModelTest {
             assertTrue(r.out().contains("selection: layer 2, head 1, query [CLS], patch 25 (3, 4)"), r.out());
             if (v.chart()) {
                 Path svg = tmp.resolve(v.name() + ".svg");
-                assertEquals(0, TeachCommandTest.run("teach", v.name(), "-m", "vit-fashion", "--device", "cpu",
+                assertEquals(0, Run.run("teach", v.name(), "-m", "vit-fashion", "--device", "cpu",
                         "--out", svg.toString(), IMAGE.toString()).exit());
                 Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
                 assertEquals("svg", doc.getDocumentElement().getNodeName());
@@ -181,7 +181,7 @@ class TeachCommandModelTest {
     void anExistingPictureIsReplacedWhole() throws Exception {
         Path png = tmp.resolve("heads.png");
         Files.writeString(png, "an older file");
-        assertEquals(0, TeachCommandTest.run("teach", "heads", "-m", "beit-fashion", "--device", "cpu", "--query",
+        assertEquals(0, Run.run("teach", "heads", "-m", "beit-fashion", "--device", "cpu", "--query",
                 "patch", "--out", png.toString(), IMAGE.toString()).exit());
         assertNotNull(ImageIO.read(png.toFile()));
     }

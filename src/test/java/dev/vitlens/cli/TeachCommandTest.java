@@ -1,14 +1,12 @@
 package dev.vitlens.cli;
 
+import static dev.vitlens.cli.Run.run;
 import dev.vitlens.teach.TeachingView;
 import dev.vitlens.teach.TeachingViews;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -23,8 +21,6 @@ class TeachCommandTest {
     static Path tmp;
     static Path image;
 
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void setUp() {
@@ -32,15 +28,6 @@ class TeachCommandTest {
         assertTrue(Files.isRegularFile(image), image.toString());
     }
 
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Cli.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void helpListsEveryViewWithItsTitle() {
