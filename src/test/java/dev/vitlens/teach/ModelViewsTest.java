@@ -109,6 +109,36 @@ class ModelViewsTest {
         assertEquals(0, tokens.get("probabilities").size(), "no head, no prediction");
     }
 
+    /** The user's path: an optimum-style ViT-B/16 export imported with zero configuration, then the whole lesson. */
+    @Test
+    void anImportedVitB16ExportRunsTheWholeLesson() throws Exception {
+        java.nio.file.Path users = cache.resolve("imported-user-models");
+        dev.vitlens.catalog.ModelCatalog catalog = new dev.vitlens.catalog.ModelCatalog(null, users);
+        dev.vitlens.catalog.ImportResult imported = new dev.vitlens.catalog.ModelImporter(catalog,
+                dev.vitlens.inference.ImportSmokeTest.onCpu()).importModel(
+                ShapeExports.root().resolve("vit-base-patch16-224"), java.util.Optional.empty(), null);
+        ModelInfo info = imported.info();
+        assertEquals(196, info.layout().patches());
+        RgbImage image = picture(info.inputHeight(), info.inputWidth());
+        TeachInput input = BigStack.call("teach-test", () -> {
+            try (InternalsSession session = InternalsSession.open(info, RunnerOptions.on(Device.CPU),
+                    new AttentionModelCache(cache))) {
+                return TeachInputs.load(session, image, TeachInputs.ALL);
+            }
+        });
+        for (Lesson.Step step : Lesson.steps(input)) {
+            TeachingView v = TeachingViews.get(step.view());
+            assertTrue(v.unavailable(input).isEmpty(), v.name() + ": " + v.unavailable(input));
+            assertTrue(v.compute(input).render().getWidth() > 300, v.name());
+        }
+        float[][] lens = input.lens().layerProbabilities();
+        assertEquals(info.layout().layers() + 1, lens.length);
+        float[] probabilities = input.internals().probabilities();
+        for (int c = 0; c < probabilities.length; c++) {
+            assertEquals(probabilities[c], lens[lens.length - 1][c], 1e-4, "the lens ends at the model's output");
+        }
+    }
+
     /** A picture with structure (gradient, bright square) at the model's input size. */
     static RgbImage picture(int height, int width) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
