@@ -3,6 +3,8 @@
 # (`vitlens faithfulness`), and the methods x models table of docs/explanations.md:
 #   scripts/faithfulness.sh                    # 500 Fashion-MNIST test images per fashion model, deit-mask's val split
 #   scripts/faithfulness.sh --limit 20         # a quick pilot
+#   scripts/faithfulness.sh --models vit-fashion     # run some models; the table uses every JSON already written
+#   scripts/faithfulness.sh --models none            # only print the table from target/faithfulness/*.json
 # Fashion-MNIST test PNGs come from target/accuracy/fashion-mnist-test/ (scripts/accuracy.sh vit-fashion writes them);
 # face-mask images are read in place from ../shared/data/face-mask. Writes target/faithfulness/<model>.json and
 # prints the markdown table. VITLENS overrides the command (default: java -jar target/vitlens.jar).
@@ -11,9 +13,11 @@ cd "$(dirname "$0")/.."
 
 limit=500
 methods=rollout,attention,flow,occlusion,random
+models="vit-fashion beit-fashion deit-mask"
 while [ $# -gt 0 ]; do
     case "$1" in
         --limit) limit="$2"; shift 2 ;;
+        --models) models="${2//,/ }"; shift 2 ;;
         --methods) methods="$2"; shift 2 ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
@@ -40,19 +44,22 @@ for rel in (val if limit >= 500 else val[:limit]):
     print(f"{data}/{rel}")
 PY
 
-for model in vit-fashion beit-fashion deit-mask; do
+for model in $models; do
+    [ "$model" = none ] && continue
     args=(faithfulness -m "$model" --methods "$methods" --steps 20 --baseline blur --seeds 5 --device cpu --format json)
     if [ "$model" = deit-mask ]; then args+=("@$out/deit-mask.files"); else args+=(--limit "$limit" "$fashion"); fi
     echo "faithfulness of $model ..." >&2
     # VITLENS is a command with arguments: split on purpose.
     # shellcheck disable=SC2086
-    $VITLENS "${args[@]}" > "$out/$model.json"
+    $VITLENS "${args[@]}" > "$out/$model.json.tmp" && mv "$out/$model.json.tmp" "$out/$model.json"
 done
 
 python3 - "$out" <<'PY'
 import json, sys
 out = sys.argv[1]
-runs = {m: json.load(open(f"{out}/{m}.json")) for m in ("vit-fashion", "beit-fashion", "deit-mask")}
+import os
+runs = {m: json.load(open(f"{out}/{m}.json")) for m in ("vit-fashion", "beit-fashion", "deit-mask")
+        if os.path.exists(f"{out}/{m}.json")}
 methods = list(next(iter(runs.values()))["methods"])
 print("| method | " + " | ".join(f"{m} deletion ↓ | {m} insertion ↑" for m in runs) + " |")
 print("|---|" + "---|---|" * len(runs))
