@@ -21,6 +21,7 @@ import dev.vitlens.output.JsonOutput;
 import dev.vitlens.testing.OrtModels;
 import dev.vitlens.testing.ShapeExports;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -11,12 +11,7 @@ import dev.vitlens.inference.Device;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.onnx.TinyVit;
 import dev.vitlens.ui.viewmodel.EngineBackend;
-import dev.vitlens.ui.viewmodel.LiveViewModel;
-import dev.vitlens.ui.viewmodel.TaskExecutor;
-import dev.vitlens.ui.viewmodel.WorkbenchSettings;
 import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
-import javafx.application.Platform;
-import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -37,9 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,12 +55,8 @@ class LogitsOnlyModelFxTest {
     private static EngineBackend backend;
     private static String oldCache;
 
+    private WorkbenchHarness harness;
     private WorkbenchViewModel viewModel;
-    private TaskExecutor interactive;
-    private TaskExecutor batch;
-    private TaskExecutor live;
-    private LiveViewModel liveViewModel;
-    private Preferences prefs;
 
     @BeforeAll
     static void createUserModelAndImage() throws Exception {
@@ -107,28 +96,13 @@ class LogitsOnlyModelFxTest {
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/vitlens/test-" + UUID.randomUUID());
-        interactive = TaskExecutor.singleThread("test-inference", Platform::runLater);
-        batch = TaskExecutor.singleThread("test-gallery", Platform::runLater);
-        viewModel = new WorkbenchViewModel(backend, interactive, batch, new WorkbenchSettings(prefs));
-        live = TaskExecutor.singleThread("test-live", Platform::runLater);
-        liveViewModel = new LiveViewModel(() -> new ModelCatalog(null, null), live, Platform::runLater,
-                viewModel::notify);
-        WorkbenchView view = new WorkbenchView(viewModel, liveViewModel, dark -> { });
-        Scene scene = new Scene(view, 1200, 800);
-        view.installKeyHandlers(scene);
-        stage.setScene(scene);
-        stage.show();
-        viewModel.start(List.of());
+        harness = WorkbenchHarness.show(stage, backend, () -> new ModelCatalog(null, null));
+        viewModel = harness.viewModel;
     }
 
     @AfterEach
     void closeExecutors() throws Exception {
-        liveViewModel.shutdown();
-        interactive.close();
-        batch.close();
-        live.close();
-        prefs.removeNode();
+        harness.close();
     }
 
     @Test

@@ -6,13 +6,8 @@ import dev.vitlens.testing.LabelledFolders;
 import dev.vitlens.testing.TinyVitExport;
 import dev.vitlens.ui.viewmodel.EngineBackend;
 import dev.vitlens.ui.viewmodel.GalleryItem;
-import dev.vitlens.ui.viewmodel.LiveViewModel;
 import dev.vitlens.ui.viewmodel.ModelEntry;
-import dev.vitlens.ui.viewmodel.TaskExecutor;
-import dev.vitlens.ui.viewmodel.WorkbenchSettings;
 import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
-import javafx.application.Platform;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.stage.Stage;
@@ -31,10 +26,8 @@ import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static dev.vitlens.testing.LabelledFolders.expectedTop1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,13 +49,9 @@ class ModelImportFxTest {
     private static Path labelled;
     private static EngineBackend backend;
 
+    private WorkbenchHarness harness;
     private WorkbenchViewModel viewModel;
     private WorkbenchView view;
-    private TaskExecutor interactive;
-    private TaskExecutor batch;
-    private TaskExecutor live;
-    private LiveViewModel liveViewModel;
-    private Preferences prefs;
 
     @BeforeAll
     static void createModelsAndFolders() throws Exception {
@@ -90,27 +79,14 @@ class ModelImportFxTest {
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/vitlens/test-" + UUID.randomUUID());
-        interactive = TaskExecutor.singleThread("test-inference", Platform::runLater);
-        batch = TaskExecutor.singleThread("test-gallery", Platform::runLater);
-        viewModel = new WorkbenchViewModel(backend, interactive, batch, new WorkbenchSettings(prefs));
-        live = TaskExecutor.singleThread("test-live", Platform::runLater);
-        liveViewModel = new LiveViewModel(() -> new ModelCatalog(root.resolve("models"), userModels), live,
-                Platform::runLater, viewModel::notify);
-        view = new WorkbenchView(viewModel, liveViewModel, dark -> { });
-        Scene scene = new Scene(view, 1100, 760);
-        stage.setScene(scene);
-        stage.show();
-        viewModel.start(List.of());
+        harness = WorkbenchHarness.show(stage, backend, () -> new ModelCatalog(root.resolve("models"), userModels));
+        viewModel = harness.viewModel;
+        view = harness.view;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        liveViewModel.shutdown();
-        interactive.close();
-        batch.close();
-        live.close();
-        prefs.removeNode();
+        harness.close();
     }
 
     private static void waitUntil(Callable<Boolean> condition) throws Exception {

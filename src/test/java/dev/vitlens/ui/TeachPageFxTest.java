@@ -10,14 +10,9 @@ import dev.vitlens.inference.AttentionModelCache;
 import dev.vitlens.teach.Lesson;
 import dev.vitlens.teach.TeachInput;
 import dev.vitlens.ui.viewmodel.EngineBackend;
-import dev.vitlens.ui.viewmodel.LiveViewModel;
 import dev.vitlens.ui.viewmodel.ModelEntry;
-import dev.vitlens.ui.viewmodel.TaskExecutor;
 import dev.vitlens.ui.viewmodel.TeachViewModel;
-import dev.vitlens.ui.viewmodel.WorkbenchSettings;
 import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
-import javafx.application.Platform;
-import javafx.scene.Scene;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Label;
 import javafx.scene.control.TabPane;
@@ -40,10 +35,8 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 /**
  * The Teach page on the bundled models, headless: the lesson is stepped through with the keyboard only, the
@@ -58,13 +51,9 @@ class TeachPageFxTest {
     private static EngineBackend backend;
     private static String oldCache;
 
+    private WorkbenchHarness harness;
     private WorkbenchViewModel viewModel;
     private WorkbenchView view;
-    private TaskExecutor interactive;
-    private TaskExecutor batch;
-    private TaskExecutor live;
-    private LiveViewModel liveViewModel;
-    private Preferences prefs;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -88,29 +77,14 @@ class TeachPageFxTest {
 
     @Start
     void start(Stage stage) {
-        prefs = Preferences.userRoot().node("dev/vitlens/test-" + UUID.randomUUID());
-        interactive = TaskExecutor.singleThread("test-inference", Platform::runLater);
-        batch = TaskExecutor.singleThread("test-gallery", Platform::runLater);
-        viewModel = new WorkbenchViewModel(backend, interactive, batch, new WorkbenchSettings(prefs));
-        live = TaskExecutor.singleThread("test-live", Platform::runLater);
-        liveViewModel = new LiveViewModel(() -> new ModelCatalog(null, null), live, Platform::runLater,
-                viewModel::notify);
-        view = new WorkbenchView(viewModel, liveViewModel, dark -> { });
-        Scene scene = new Scene(view, 1200, 800);
-        view.installKeyHandlers(scene);
-        stage.setScene(scene);
-        stage.show();
-        viewModel.start(List.of());
+        harness = WorkbenchHarness.show(stage, backend, () -> new ModelCatalog(null, null));
+        viewModel = harness.viewModel;
+        view = harness.view;
     }
 
     @AfterEach
     void closeExecutors() throws Exception {
-        viewModel.shutdown();
-        liveViewModel.shutdown();
-        interactive.close();
-        batch.close();
-        live.close();
-        prefs.removeNode();
+        harness.close();
     }
 
     private static void waitUntil(Callable<Boolean> condition) throws Exception {

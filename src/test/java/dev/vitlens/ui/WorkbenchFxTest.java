@@ -13,12 +13,9 @@ import dev.vitlens.ui.viewmodel.ModelEntry;
 import dev.vitlens.ui.viewmodel.PatchPosition;
 import dev.vitlens.ui.viewmodel.QueryChoice;
 import dev.vitlens.ui.viewmodel.TaskExecutor;
-import dev.vitlens.ui.viewmodel.WorkbenchSettings;
 import dev.vitlens.ui.viewmodel.WorkbenchViewModel;
-import javafx.application.Platform;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
@@ -50,7 +47,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -73,13 +69,12 @@ class WorkbenchFxTest {
     private static EngineBackend backend;
     private static final FxStallWatchdog WATCHDOG = new FxStallWatchdog();
 
+    private WorkbenchHarness harness;
     private WorkbenchViewModel viewModel;
     private WorkbenchView view;
-    private TaskExecutor interactive;
     private TaskExecutor batch;
     private TaskExecutor live;
     private LiveViewModel liveViewModel;
-    private Preferences prefs;
 
     @BeforeAll
     static void createModelsAndImages() throws Exception {
@@ -141,32 +136,21 @@ class WorkbenchFxTest {
     @Start
     void start(Stage stage) {
         System.out.printf("start %tT.%<tL%n", System.currentTimeMillis());
-        prefs = Preferences.userRoot().node("dev/vitlens/test-" + UUID.randomUUID());
-        interactive = TaskExecutor.singleThread("test-inference", Platform::runLater);
-        batch = TaskExecutor.singleThread("test-gallery", Platform::runLater);
-        viewModel = new WorkbenchViewModel(backend, interactive, batch, new WorkbenchSettings(prefs));
-        live = TaskExecutor.singleThread("test-live", Platform::runLater);
-        liveViewModel = new LiveViewModel(() -> new ModelCatalog(modelsDir, root.resolve("no-user-models")), live,
-                Platform::runLater, viewModel::notify);
         // The registered pages plus one more, as a new teaching view would add itself.
         List<java.util.function.Function<PageContext, WorkbenchPage>> pages = new java.util.ArrayList<>(
                 WorkbenchPages.ALL);
         pages.add(ProbePage::new);
-        view = new WorkbenchView(new PageContext(viewModel, liveViewModel, viewModel.tasks()), pages, dark -> { });
-        Scene scene = new Scene(view, 1200, 800);
-        view.installKeyHandlers(scene);
-        stage.setScene(scene);
-        stage.show();
-        viewModel.start(List.of());
+        harness = WorkbenchHarness.show(stage, backend, () -> new ModelCatalog(modelsDir, root.resolve("no-user-models")), pages);
+        batch = harness.batch;
+        live = harness.live;
+        viewModel = harness.viewModel;
+        liveViewModel = harness.liveViewModel;
+        view = harness.view;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        liveViewModel.shutdown();
-        interactive.close();
-        batch.close();
-        live.close();
-        prefs.removeNode();
+        harness.close();
     }
 
     private static void waitUntil(Callable<Boolean> condition) throws Exception {
