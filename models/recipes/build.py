@@ -266,9 +266,9 @@ def write_model_fixtures(model_id, model, pp, spec):
 
 # How the shipped models were trained; update with the conditions of the session that trains them.
 TRAINING_CONDITIONS = (
-    "Session 2 (2026-12-01): two trainings ran side by side, one thread each, while other engineers' Maven builds "
-    "ran at reduced priority (load average about 3-5), so wall times are longer than CPU times. CPU seconds are "
-    "the comparable figure.")
+    "Session 3 (2026-12-01): the teacher trained alone with 2 threads; the student then trained with 1 thread at "
+    "nice 5 while the other core built and tested code (load average about 2-3), so wall times are a little longer "
+    "than CPU times. CPU seconds are the comparable figure.")
 RESUME_NOTE = (
     "Checkpoints are written after every epoch to `~/.cache/vitlens-train/{model_id}/` on the training machine; "
     "there, `build.py {model_id} --epochs N` continues the run (a warm restart of the cosine schedule). A new "
