@@ -559,4 +559,9 @@ final class TeachPage implements WorkbenchPage {
         teach.activate();
         root.requestFocus();
     }
+
+    @Override
+    public void deselected() {
+        teach.deactivate();
+    }
 }

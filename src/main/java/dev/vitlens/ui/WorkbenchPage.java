@@ -28,6 +28,10 @@ public interface WorkbenchPage {
     default void selected() {
     }
 
+    /** Called when the user leaves the page for another tab: stop work nobody sees. */
+    default void deselected() {
+    }
+
     /**
      * Keys without a shortcut modifier while the page is shown, whatever has the focus (the window hands them over
      * before the tabs or a list can act on them). Return true when the page used the key.

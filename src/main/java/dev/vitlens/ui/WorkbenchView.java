@@ -222,6 +222,8 @@ public final class WorkbenchView extends StackPane {
             tab.setOnSelectionChanged(e -> {
                 if (tab.isSelected()) {
                     page.selected();
+                } else {
+                    page.deselected();
                 }
             });
             page.bind(viewModel.session().currentProperty());

@@ -196,6 +196,24 @@ class TeachPageFxTest {
     }
 
     @Test
+    void imagesOpenedWhileAnotherTabIsShownAreTaughtOnlyWhenTheTeachTabIsBack(FxRobot robot) throws Exception {
+        TeachViewModel teach = openTeach(robot, "vit-fashion", sample("fashion-0000-ankle-boot.png"));
+        TeachInput first = teach.inputProperty().get();
+        TabPane tabs = robot.lookup(".tab-pane").queryAs(TabPane.class);
+        robot.interact(() -> tabs.getSelectionModel().select(0)); // Images
+        Path next = sample("fashion-0013-dress.png");
+        robot.interact(() -> viewModel.openFiles(List.of(next)));
+        waitUntil(() -> next.getFileName().toString().equals(viewModel.session().imageNameProperty().get())
+                && !viewModel.session().busyProperty().get());
+        WaitForAsyncUtils.sleep(500, TimeUnit.MILLISECONDS);
+        assertEquals(first, teach.inputProperty().get(), "no lesson run for an image nobody sees in the Teach tab");
+        robot.interact(() -> tabs.getSelectionModel().select(
+                tabs.getTabs().stream().filter(t -> "teachTab".equals(t.getId())).findFirst().orElseThrow()));
+        waitUntil(() -> teach.inputProperty().get() != first && !teach.busyProperty().get());
+        assertTrue(teach.statusProperty().get().startsWith("vit-fashion"), teach.statusProperty().get());
+    }
+
+    @Test
     void exploreShowsEveryViewAndTheLessonSavesAsOnePage(FxRobot robot) throws Exception {
         TeachViewModel teach = openTeach(robot, "deit-mask", firstSample("deit-mask"));
         robot.clickOn("#teachModeExplore");

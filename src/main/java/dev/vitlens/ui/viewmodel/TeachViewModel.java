@@ -107,6 +107,14 @@ public final class TeachViewModel {
         }
     }
 
+    /**
+     * The page was left: images opened meanwhile are not run for the lesson (each run would queue on the worker the
+     * Images page uses); {@link #activate} catches up with the newest one.
+     */
+    public void deactivate() {
+        active = false;
+    }
+
     private boolean sameImageAndModel(CurrentAnalysis a, CurrentAnalysis b) {
         return a != null && b != null && a.image() == b.image() && a.model().id().equals(b.model().id());
     }
