@@ -49,8 +49,9 @@ public final class ExplorerPanel extends VBox {
         });
         explorer.layerProperty().addListener((obs, old, now) -> layer.setValue(now.intValue()));
         Label layerValue = new Label();
-        layerValue.textProperty().bind(Bindings.createStringBinding(() -> String.format(Locale.ROOT, "%d / %d",
-                explorer.layerProperty().get() + 1, explorer.layerCountProperty().get()),
+        // 0-based, like the CLI's --layer, the Teach tab and the heads
+        layerValue.textProperty().bind(Bindings.createStringBinding(() -> String.format(Locale.ROOT, "%d (0-%d)",
+                explorer.layerProperty().get(), explorer.layerCountProperty().get() - 1),
                 explorer.layerProperty(), explorer.layerCountProperty()));
 
         ComboBox<?> head = bound(new ComboBox<>(explorer.headChoices()), explorer.headProperty());

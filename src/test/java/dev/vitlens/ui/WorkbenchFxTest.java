@@ -287,7 +287,7 @@ class WorkbenchFxTest {
         waitUntil(() -> viewModel.session().heatmapDescriptionProperty().get().startsWith("raw attention")
                 && !viewModel.session().busyProperty().get());
         robot.interact(() -> viewModel.explorer().layerProperty().set(0));
-        waitUntil(() -> viewModel.session().heatmapDescriptionProperty().get().startsWith("raw attention, layer 1,")
+        waitUntil(() -> viewModel.session().heatmapDescriptionProperty().get().startsWith("raw attention, layer 0,")
                 && !viewModel.session().busyProperty().get());
         robot.interact(() -> viewModel.explorer().methodProperty().set(ExplanationMethods.get("occlusion")));
         waitUntil(() -> viewModel.session().heatmapDescriptionProperty().get().startsWith("occlusion")

@@ -38,7 +38,7 @@ public final class AttentionFlowMethod extends ExplanationMethod {
         if (layer != attentions.length - 1) {
             settings.put("layer", layer);
         }
-        String description = "attention flow through layer " + (layer + 1) + ", mean of heads, query "
+        String description = "attention flow through layer " + layer + ", mean of heads, query "
                 + AttentionParameters.describe(query, input.family(), input.layout());
         return new Result(grid, description, settings);
     }

@@ -41,7 +41,7 @@ public final class RawAttentionMethod extends ExplanationMethod {
         settings.put("query", query.resolve(input.family()).label());
         settings.put("layer", layer);
         settings.put("head", head.label());
-        String description = "raw attention, layer " + (layer + 1) + ", " + AttentionParameters.describe(head)
+        String description = "raw attention, layer " + layer + ", " + AttentionParameters.describe(head)
                 + ", query " + AttentionParameters.describe(query, input.family(), input.layout());
         return new Result(grid, description, settings);
     }

@@ -72,7 +72,7 @@ public final class RolloutMethod extends ExplanationMethod {
         if (layer != attentions.length - 1) {
             settings.put("layer", layer);
         }
-        String description = String.format(Locale.ROOT, "rollout through layer %d, discard %.2f", layer + 1, discard)
+        String description = String.format(Locale.ROOT, "rollout through layer %d, discard %.2f", layer, discard)
                 + ", " + AttentionParameters.describe(heads) + ", query "
                 + AttentionParameters.describe(query, input.family(), layout);
         return new Result(grid, description, settings);
