@@ -21,7 +21,7 @@ SPECS = {
         config=VitConfig(model_type="vit", image_size=28, patch_size=4, hidden_size=64, num_hidden_layers=6,
                          num_attention_heads=4, intermediate_size=128, num_labels=10),
         labels=FASHION_LABELS, mean=[FASHION_MEAN] * 3, std=[FASHION_STD] * 3, resample=2,
-        epochs=20, lr=2e-3, wd=0.05, batch=128, label_smoothing=0.1, kd_alpha=0.5, kd_temp=2.0,
+        epochs=40, lr=2e-3, wd=0.05, batch=128, label_smoothing=0.1, kd_alpha=0.5, kd_temp=2.0,
         display="ViT Fashion-MNIST (tiny)", target=0.92, floor=0.91,
         description="Tiny ViT ([CLS] + absolute position embeddings) trained on Fashion-MNIST 28x28 with soft distillation from a CNN teacher.",
     ),
