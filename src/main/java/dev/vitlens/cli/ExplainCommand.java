@@ -132,6 +132,18 @@ public class ExplainCommand implements Callable<Integer> {
             return command;
         }
 
+        /** The method options the user gave on {@code spec}'s command line, by parameter name. */
+        static ParameterValues given(CommandSpec spec) {
+            Map<String, String> given = new LinkedHashMap<>();
+            for (Parameter p : ExplanationMethods.allParameters()) {
+                OptionSpec option = spec.findOption("--" + p.name());
+                if (option != null && option.getValue() != null) {
+                    given.put(p.name(), option.getValue());
+                }
+            }
+            return ParameterValues.of(given);
+        }
+
         /** The parameter's help with its default, as the other options say it: "... (default: 16)." */
         static String help(Parameter p) {
             if (p.defaultValue() == null) {
@@ -155,7 +167,7 @@ public class ExplainCommand implements Callable<Integer> {
     private Integer explain() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         ExplanationMethod chosen = chosenMethod();
-        ParameterValues values = givenValues();
+        ParameterValues values = MethodOptions.given(spec);
         RenderOptions render = checkOptions(chosen, values);
         ModelInfo info;
         try {
@@ -242,17 +254,6 @@ public class ExplainCommand implements Callable<Integer> {
                 "--method " + method + " is unknown: expected " + ExplanationMethods.names(ExplanationMethods.all())));
     }
 
-    /** The method options the user gave, by parameter name. */
-    private ParameterValues givenValues() {
-        Map<String, String> given = new LinkedHashMap<>();
-        for (Parameter p : ExplanationMethods.allParameters()) {
-            OptionSpec option = spec.findOption("--" + p.name());
-            if (option != null && option.getValue() != null) {
-                given.put(p.name(), option.getValue());
-            }
-        }
-        return ParameterValues.of(given);
-    }
 
     /** Checks everything that needs no model, so usage errors come before loading it. */
     private RenderOptions checkOptions(ExplanationMethod chosen, ParameterValues values) {

@@ -12,7 +12,6 @@ import dev.vitlens.engine.method.ExplanationMethod;
 import dev.vitlens.engine.method.ExplanationMethods;
 import dev.vitlens.engine.method.InvalidParameterException;
 import dev.vitlens.engine.method.Need;
-import dev.vitlens.engine.method.Parameter;
 import dev.vitlens.engine.method.ParameterValues;
 import dev.vitlens.imaging.ImageDecodeException;
 import dev.vitlens.imaging.ImageDecoder;
@@ -29,7 +28,6 @@ import dev.vitlens.metrics.PerturbationCurves;
 import dev.vitlens.output.JsonOutput;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -175,7 +173,7 @@ public class FaithfulnessCommand implements Callable<Integer> {
         if (sigma != null && !(sigma > 0 && Double.isFinite(sigma))) {
             return fail(err, "--sigma must be a positive number of pixels, got " + sigma);
         }
-        ParameterValues values = givenValues();
+        ParameterValues values = ExplainCommand.MethodOptions.given(spec);
         List<Faithfulness.Candidate> candidates = new ArrayList<>();
         for (String name : names) {
             if (name.equals(Faithfulness.RANDOM)) {
@@ -310,17 +308,6 @@ public class FaithfulnessCommand implements Callable<Integer> {
         return errors.isEmpty() ? 0 : Cli.EXIT_SOME_FAILED;
     }
 
-    /** The registry's method options the user gave, by parameter name. */
-    private ParameterValues givenValues() {
-        Map<String, String> given = new LinkedHashMap<>();
-        for (Parameter p : ExplanationMethods.allParameters()) {
-            OptionSpec option = spec.findOption("--" + p.name());
-            if (option != null && option.getValue() != null) {
-                given.put(p.name(), option.getValue());
-            }
-        }
-        return ParameterValues.of(given);
-    }
 
     /** Only the values {@code method} declares: {@code --head 2} is raw attention's and must not reach rollout. */
     static ParameterValues ownValues(ExplanationMethod method, ParameterValues all) {
