@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
                 ImportCommand.class,
                 EmbedCommand.class,
                 EvaluateCommand.class,
+                FewShotCommand.class,
                 dev.vitlens.bench.BenchCommand.class,
         })
 public class VitLensCommand implements Runnable {

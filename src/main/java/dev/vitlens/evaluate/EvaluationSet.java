@@ -1,17 +1,11 @@
 package dev.vitlens.evaluate;
 
+import dev.vitlens.imaging.ImageFolders;
 import dev.vitlens.imaging.ImageFormats;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,24 +67,15 @@ public final class EvaluationSet {
             throw new EvaluationException(root + " is not a folder: evaluate takes a folder with one sub-folder per"
                     + " class, named after the model's labels");
         }
-        List<Path> folders = new ArrayList<>();
-        int loose = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (name.startsWith(".")) {
-                    continue;
-                }
-                if (Files.isDirectory(entry)) {
-                    folders.add(entry);
-                } else if (ImageFormats.isImageFile(entry)) {
-                    loose++;
-                }
-            }
+        List<Path> folders;
+        int loose;
+        try {
+            ImageFolders.ClassListing listing = ImageFolders.classFolders(root);
+            folders = listing.classFolders();
+            loose = listing.looseImages();
         } catch (IOException e) {
-            throw new EvaluationException("cannot list " + root + ": " + describe(e));
+            throw new EvaluationException("cannot list " + root + ": " + ImageFolders.describe(e));
         }
-        folders.sort(Comparator.comparing(p -> p.getFileName().toString()));
         if (folders.isEmpty()) {
             throw new EvaluationException("no class folders in " + root + ": put each class's images in a"
                     + " sub-folder named after its label (" + describeLabels(labels) + ")");
@@ -139,67 +124,9 @@ public final class EvaluationSet {
 
     /** Image files under {@code dir}, sorted; unreadable formats and unlistable paths go to {@code errors}. */
     private static void listImages(Path dir, List<Path> into, List<FileError> errors) {
-        List<Path> found = new ArrayList<>();
-        List<FileError> bad = new ArrayList<>();
-        // A class folder may itself be a link; walk its target but report paths under the name the user gave.
-        Path start = dir;
-        try {
-            if (Files.isSymbolicLink(dir)) {
-                start = dir.toRealPath();
-            }
-        } catch (IOException e) {
-            errors.add(new FileError(dir, "cannot read folder " + dir + ": " + describe(e)));
-            return;
-        }
-        Path walkRoot = start;
-        try {
-            Files.walkFileTree(walkRoot, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
-                    new SimpleFileVisitor<>() {
-                        @Override
-                        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-                            Path name = d.getFileName();
-                            return d.equals(walkRoot) || name == null || !name.toString().startsWith(".")
-                                    ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
-                        }
-
-                        @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                            Path shown = dir.resolve(walkRoot.relativize(file).toString());
-                            if (ImageFormats.isImageFile(file) && Files.isRegularFile(file)) {
-                                var reason = ImageFormats.unreadableReason(file);
-                                if (reason.isPresent()) {
-                                    bad.add(new FileError(shown, "cannot read " + shown + ": " + reason.get()));
-                                } else {
-                                    found.add(shown);
-                                }
-                            }
-                            return FileVisitResult.CONTINUE;
-                        }
-
-                        @Override
-                        public FileVisitResult visitFileFailed(Path file, IOException e) {
-                            Path shown = dir.resolve(walkRoot.relativize(file).toString());
-                            bad.add(new FileError(shown, "cannot read " + shown + ": " + describe(e)));
-                            return FileVisitResult.CONTINUE;
-                        }
-                    });
-        } catch (IOException e) {
-            bad.add(new FileError(dir, "cannot read folder " + dir + ": " + describe(e)));
-        }
-        found.sort(Comparator.comparing(Path::toString));
-        bad.sort(Comparator.comparing(f -> f.file().toString()));
-        into.addAll(found);
-        errors.addAll(bad);
-    }
-
-    static String describe(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file or folder";
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
+        ImageFolders.Images listed = ImageFolders.images(dir);
+        into.addAll(listed.images());
+        listed.unreadable().forEach(u -> errors.add(new FileError(u.file(), u.message())));
     }
 
     private static String quote(String s) {

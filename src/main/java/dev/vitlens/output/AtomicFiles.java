@@ -61,6 +61,67 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
+    /** Fills a folder being built. */
+    @FunctionalInterface
+    public interface FolderWriter {
+        void write(Path building) throws IOException;
+    }
+
+    /**
+     * Writes a new folder whole: its files go into a hidden sibling, which is renamed to {@code folder} in one step,
+     * so nobody sees a half-written folder and a failure leaves nothing behind. Refuses a {@code folder} that exists
+     * (an empty one is taken over), so no file of the user's is ever replaced.
+     */
+    public static void writeNewFolder(Path folder, FolderWriter writer) throws IOException {
+        Path target = folder.toAbsolutePath().normalize();
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            boolean empty;
+            try (var entries = Files.list(target)) {
+                empty = Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && entries.findAny().isEmpty();
+            } catch (java.nio.file.NotDirectoryException e) {
+                empty = false;
+            }
+            if (!empty) {
+                throw new java.nio.file.FileAlreadyExistsException(target.toString(), null,
+                        "already exists: choose a new folder name (nothing was overwritten)");
+            }
+        }
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        Path building = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+        try {
+            Files.setPosixFilePermissions(building, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its default permissions stand
+        }
+        try {
+            writer.write(building);
+            Files.deleteIfExists(target); // only ever an empty folder here (checked above)
+            try {
+                Files.move(building, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(building, target);
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteTree(building, e);
+            throw e;
+        }
+    }
+
+    private static void deleteTree(Path dir, Throwable cause) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    cause.addSuppressed(e);
+                }
+            });
+        } catch (IOException e) {
+            cause.addSuppressed(e); // a hidden leftover folder, never the user's files
+        }
+    }
+
     /**
      * A temporary file is created owner-only (0600); the file it becomes should not be. A replaced file keeps its
      * permissions; a new one gets rw-r--r--, what a plain file write gives under the usual umask 022.

@@ -1,5 +1,7 @@
 package dev.vitlens.teach;
 
+import dev.vitlens.linalg.SymmetricEigen;
+
 /**
  * Principal components of the patch-embedding filters (ViT paper, Fig. 7 left). The D filters, each a
  * {@code C x p x p} weight block flattened to K = C·p·p numbers, are the samples; their mean is removed and the

@@ -89,10 +89,7 @@ public final class LessonExport {
             throw new IOException(folder + " already exists: choose a new folder name for the lesson");
         }
         List<Drawn> drawn = draw(input);
-        Path parent = folder.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path building = Files.createTempDirectory(parent, "." + folder.getFileName() + ".");
-        try {
+        AtomicFiles.writeNewFolder(folder, building -> {
             StringBuilder text = new StringBuilder("# Inside " + input.model().displayName() + "\n\n");
             int n = 0;
             for (Drawn d : drawn) {
@@ -110,11 +107,7 @@ public final class LessonExport {
                 }
             }
             Files.writeString(building.resolve("lesson.md"), text.toString());
-            Files.move(building, folder);
-        } catch (IOException | RuntimeException e) {
-            deleteTree(building);
-            throw e;
-        }
+        });
     }
 
     private static byte[] png(BufferedImage image) throws IOException {
@@ -123,14 +116,6 @@ public final class LessonExport {
             throw new IOException("no PNG writer");
         }
         return out.toByteArray();
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a hidden leftover folder, never the user's files
-        }
     }
 
     private static String escape(String s) {

@@ -1,24 +1,24 @@
-package dev.vitlens.teach;
+package dev.vitlens.linalg;
 
 /**
  * Eigen-decomposition of a real symmetric matrix: Householder reduction to tridiagonal form, then the implicit QL
  * algorithm (the EISPACK tred2/tql2 pair, as in the public-domain JAMA library). O(n³); 768 × 768 (ViT-B/16's patch
  * filters) takes about a second, done once per model.
  */
-final class SymmetricEigen {
+public final class SymmetricEigen {
 
     /**
      * @param values  eigenvalues, descending
      * @param vectors {@code vectors[i]} is the unit eigenvector of {@code values[i]}
      */
-    record Result(double[] values, double[][] vectors) {
+    public record Result(double[] values, double[][] vectors) {
     }
 
     private SymmetricEigen() {
     }
 
     /** Decomposes {@code a} (only read; must be symmetric). */
-    static Result of(double[][] a) {
+    public static Result of(double[][] a) {
         int n = a.length;
         if (n == 0) {
             return new Result(new double[0], new double[0][]);
