@@ -28,8 +28,17 @@ final class FashionMnist {
     }
 
     static List<Sample> testSet(Path dir, int limit) throws IOException {
-        try (DataInputStream images = open(dir.resolve("t10k-images-idx3-ubyte.gz"));
-             DataInputStream labels = open(dir.resolve("t10k-labels-idx1-ubyte.gz"))) {
+        return read(dir, "t10k", limit);
+    }
+
+    /** The first {@code limit} of the 60,000 training images (few-shot measurements draw their shots here). */
+    static List<Sample> trainSet(Path dir, int limit) throws IOException {
+        return read(dir, "train", limit);
+    }
+
+    private static List<Sample> read(Path dir, String split, int limit) throws IOException {
+        try (DataInputStream images = open(dir.resolve(split + "-images-idx3-ubyte.gz"));
+             DataInputStream labels = open(dir.resolve(split + "-labels-idx1-ubyte.gz"))) {
             if (images.readInt() != 2051 || labels.readInt() != 2049) {
                 throw new IOException("not idx files in " + dir);
             }

@@ -277,12 +277,20 @@ public final class ModelImporter {
         String stem = file.substring(0, file.length() - ".onnx".length());
         String base = stem.equalsIgnoreCase("model") && src.dir().getFileName() != null
                 ? src.dir().getFileName().toString() : stem;
-        String id = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")
+        return slug(base, "imported-model");
+    }
+
+    /**
+     * A valid model id made from a name: lower case, runs of other characters as one {@code -}, at most 80
+     * characters; {@code fallback} when nothing is left ("Shoes & Bags" is {@code shoes-bags}).
+     */
+    public static String slug(String name, String fallback) {
+        String id = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-")
                 .replaceAll("^[._-]+", "").replaceAll("[-]+$", "");
         if (id.length() > 80) {
-            id = id.substring(0, 80);
+            id = id.substring(0, 80).replaceAll("[-.]+$", "");
         }
-        return id.isEmpty() ? "imported-model" : id;
+        return id.isEmpty() ? fallback : id;
     }
 
     /**

@@ -15,7 +15,6 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.scene.paint.Color;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
@@ -28,9 +27,6 @@ import java.util.Locale;
  * accuracy and each class's recall and precision. Clicking a cell opens its images in the gallery.
  */
 final class EvaluateDialog {
-
-    private static final Color RIGHT = Color.rgb(46, 160, 67);
-    private static final Color WRONG = Color.rgb(214, 39, 40);
 
     private final EvaluateViewModel viewModel;
     private final Stage stage = new Stage();
@@ -144,28 +140,14 @@ final class EvaluateDialog {
     private Button cell(EvaluationReport report, int row, int col) {
         int count = report.count(row, col);
         double share = EvaluateViewModel.rowFraction(report, row, col);
-        Button cell = new Button(String.valueOf(count));
-        cell.setId("evalCell-" + row + "-" + col);
-        cell.setMinSize(44, 30);
-        cell.setPrefSize(44, 30);
-        cell.setFocusTraversable(false);
-        Color hue = row == col ? RIGHT : WRONG;
-        double alpha = count == 0 ? 0 : 0.12 + 0.88 * share;
-        // The theme's text colours come from vitlens.css; only the share-dependent fill is inline.
-        cell.getStyleClass().add(count == 0 ? "confusion-cell-empty" : "confusion-cell");
-        cell.setStyle(String.format(Locale.ROOT, "-fx-background-color: rgba(%d,%d,%d,%.3f);%s",
-                (int) Math.round(hue.getRed() * 255), (int) Math.round(hue.getGreen() * 255),
-                (int) Math.round(hue.getBlue() * 255), alpha, alpha > 0.6 ? " -fx-text-fill: white;" : ""));
-        cell.setTooltip(new Tooltip(report.labels().get(row) + " predicted as " + report.labels().get(col) + ": "
-                + count + String.format(Locale.ROOT, " (%.1f%% of the row)", share * 100)));
+        Button cell = ConfusionCells.cell("evalCell-" + row + "-" + col, count, share, row == col,
+                report.labels().get(row) + " predicted as " + report.labels().get(col) + ": " + count
+                        + String.format(Locale.ROOT, " (%.1f%% of the row)", share * 100));
         cell.setOnAction(e -> viewModel.openCell(row, col));
         return cell;
     }
 
     private static Label centred(String text, double width) {
-        Label label = new Label(text);
-        label.setMinWidth(width);
-        label.setAlignment(Pos.CENTER);
-        return label;
+        return ConfusionCells.centred(text, width);
     }
 }

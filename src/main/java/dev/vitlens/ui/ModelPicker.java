@@ -18,14 +18,20 @@ import javafx.scene.layout.VBox;
 public final class ModelPicker extends ComboBox<ModelEntry> {
 
     public ModelPicker(SessionViewModel session) {
-        super(session.models());
-        setId("modelPicker");
+        this("modelPicker", session.models(), session.selectedModelProperty());
+    }
+
+    /** A picker over {@code models} bound both ways to {@code choice} (the Few-shot page's backbone). */
+    public ModelPicker(String id, javafx.collections.ObservableList<ModelEntry> models,
+                       javafx.beans.property.Property<ModelEntry> choice) {
+        super(models);
+        setId(id);
         getStyleClass().add("model-picker");
         setPrefWidth(330);
         setPromptText("Loading models\u2026");
         setCellFactory(list -> new EntryCell(true));
         setButtonCell(new EntryCell(false));
-        valueProperty().bindBidirectional(session.selectedModelProperty());
+        valueProperty().bindBidirectional(choice);
     }
 
     private static final class EntryCell extends ListCell<ModelEntry> {

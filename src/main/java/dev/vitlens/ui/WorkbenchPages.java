@@ -12,5 +12,6 @@ public final class WorkbenchPages {
     public static final List<Function<PageContext, WorkbenchPage>> ALL = List.of(
             ImagesPage::new,
             TeachPage::new,
-            LivePage::new);
+            LivePage::new,
+            FewShotPage::new);
 }

@@ -1,5 +1,12 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.fewshot.ClassExamples;
+import dev.vitlens.fewshot.FeatureExtractor;
+import dev.vitlens.fewshot.FewShotModelWriter;
+import dev.vitlens.fewshot.FewShotResult;
+import dev.vitlens.fewshot.FewShotTrainer;
+import dev.vitlens.fewshot.TrainingSet;
+
 import dev.vitlens.catalog.ImportResult;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelImporter;
@@ -284,6 +291,45 @@ public final class EngineBackend implements WorkbenchBackend {
         try (ModelSession session = ModelSession.forClassification(info, engine.options())) {
             return new Evaluator(Evaluator.DEFAULT_BATCH).evaluate(set, Evaluator.classifier(session), progress,
                     cancelled);
+        }
+    }
+
+    @Override
+    public RgbImage cameraSnapshot() throws Exception {
+        return dev.vitlens.camera.CameraSnapshot.take(0);
+    }
+
+    /** Runs on its own extractor, so teaching never shares a model's buffers with the viewer. */
+    @Override
+    public FewShotResult trainFewShot(String backboneId, List<ClassExamples> classes,
+                                      FewShotTrainer.Listener progress, BooleanSupplier cancelled) throws Exception {
+        ModelInfo info = catalog().find(backboneId).orElseThrow(() -> new IllegalArgumentException(
+                "unknown model \"" + backboneId + "\"")).require();
+        TrainingSet set = TrainingSet.of(classes);
+        try (FeatureExtractor extractor = FeatureExtractor.open(info, engine.options())) {
+            return FewShotTrainer.train(extractor, set, progress, cancelled);
+        }
+    }
+
+    /**
+     * Writes the model to a temporary folder named after it and imports that, so a few-shot model goes through the
+     * same checks (and the same free-id rule) as any other import; the temporary copy is removed either way.
+     */
+    @Override
+    public ImportResult saveFewShot(FewShotResult result, String displayName,
+                                    ModelImporter.ProgressListener progress) throws Exception {
+        ModelInfo backbone = catalog().find(result.backboneId()).orElseThrow(() -> new IllegalArgumentException(
+                "the backbone \"" + result.backboneId() + "\" is no longer installed")).require();
+        Path scratch = Files.createTempDirectory("vitlens-fewshot-");
+        try {
+            Path folder = scratch.resolve(ModelImporter.slug(displayName, "fewshot-model"));
+            progress.progress("Writing the model", 0.0);
+            FewShotModelWriter.write(result, backbone, folder, displayName);
+            return importModel(folder, (step, fraction) -> progress.progress(step, 0.2 + 0.8 * fraction));
+        } finally {
+            try (var walk = Files.walk(scratch)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.fewshot.ClassExamples;
+import dev.vitlens.fewshot.FewShotResult;
+import dev.vitlens.fewshot.FewShotTrainer;
+import dev.vitlens.imaging.RgbImage;
+
 import dev.vitlens.catalog.ImportResult;
 import dev.vitlens.catalog.ModelImporter;
 import dev.vitlens.engine.Analysis;
@@ -81,6 +86,25 @@ public interface WorkbenchBackend extends AutoCloseable {
      */
     EvaluationReport evaluate(String modelId, Path folder, Evaluator.Listener progress, BooleanSupplier cancelled)
             throws Exception;
+
+    /**
+     * Teaches {@code backboneId} the given classes (few-shot: features, then a ridge head with leave-one-out λ), as
+     * {@code vitlens fewshot train} does. Nothing is saved.
+     *
+     * @param cancelled checked before every image; a cancelled run throws {@link java.util.concurrent.CancellationException}
+     */
+    FewShotResult trainFewShot(String backboneId, List<ClassExamples> classes, FewShotTrainer.Listener progress,
+                               BooleanSupplier cancelled) throws Exception;
+
+    /**
+     * Saves a fitted head as a new user model (Hugging Face layout, imported like any export), under a free id
+     * derived from {@code displayName}.
+     */
+    ImportResult saveFewShot(FewShotResult result, String displayName, ModelImporter.ProgressListener progress)
+            throws Exception;
+
+    /** One still picture from the default camera; throws with the reason (no camera, busy) when there is none. */
+    RgbImage cameraSnapshot() throws Exception;
 
     /**
      * Deletion and insertion curves (RISE) on the analysed image for the class predicted there: of the explorer's

@@ -38,6 +38,7 @@ public final class WorkbenchViewModel {
     private final EvaluateViewModel evaluate;
     private final ModelLibraryViewModel library;
     private final FaithfulnessViewModel faithfulness;
+    private final FewShotViewModel fewShot;
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -59,6 +60,8 @@ public final class WorkbenchViewModel {
         evaluate = new EvaluateViewModel(backend, batch, session.selectedModelProperty(), gallery::open,
                 this::notify);
         library = new ModelLibraryViewModel(backend, batch, session, this::notify);
+        // Fitting is a long run too: on the batch worker, beside evaluation and imports.
+        fewShot = new FewShotViewModel(backend, batch, session, this::notify);
         faithfulness = new FaithfulnessViewModel(backend, interactive, session.currentProperty(),
                 session.busyProperty(), () -> {
                     CurrentAnalysis shown = session.currentProperty().get();
@@ -165,6 +168,7 @@ public final class WorkbenchViewModel {
         session.shutdown();
         gallery.shutdown();
         evaluate.shutdown();
+        fewShot.shutdown();
         settings.flush();
     }
 
@@ -215,6 +219,10 @@ public final class WorkbenchViewModel {
     }
 
     /** Deletion and insertion curves of the shown image's explanation against random and occlusion. */
+    public FewShotViewModel fewShot() {
+        return fewShot;
+    }
+
     public FaithfulnessViewModel faithfulness() {
         return faithfulness;
     }

@@ -194,6 +194,48 @@ final class FakeBackend implements WorkbenchBackend {
     }
 
     /** Folders named {@code bad*} are refused; others become user model entries like "vit", named after the folder. */
+    /** Where the fake's few-shot runs keep their derived feature models. */
+    private Path featureCache;
+    /** What {@link #cameraSnapshot} returns; null: there is no camera. */
+    volatile RgbImage camera;
+
+    /** The real few-shot training on the fake's tiny ViT, so the view-model sees real results and real errors. */
+    @Override
+    public dev.vitlens.fewshot.FewShotResult trainFewShot(String backboneId,
+                                                          List<dev.vitlens.fewshot.ClassExamples> classes,
+                                                          dev.vitlens.fewshot.FewShotTrainer.Listener progress,
+                                                          BooleanSupplier cancelled) throws Exception {
+        calls.add("fewshot " + backboneId + " " + classes.size());
+        if (featureCache == null) {
+            featureCache = java.nio.file.Files.createTempDirectory("fake-fewshot-cache");
+        }
+        dev.vitlens.fewshot.TrainingSet set = dev.vitlens.fewshot.TrainingSet.of(classes);
+        try (dev.vitlens.fewshot.FeatureExtractor fx = dev.vitlens.fewshot.FeatureExtractor.open(
+                backboneId.equals("vit") ? vit : plain, dev.vitlens.inference.RunnerOptions.defaults(),
+                new dev.vitlens.inference.AttentionModelCache(featureCache))) {
+            return dev.vitlens.fewshot.FewShotTrainer.train(fx, set, progress, cancelled);
+        }
+    }
+
+    @Override
+    public ImportResult saveFewShot(dev.vitlens.fewshot.FewShotResult result, String displayName,
+                                    ModelImporter.ProgressListener progress) throws Exception {
+        String id = ModelImporter.slug(displayName, "fewshot-model");
+        calls.add("save fewshot " + id);
+        progress.progress("Imported", 1.0);
+        userModels.add(new ModelEntry(id, displayName, null, 32, 32, result.labels(), "CPU", "", "", true));
+        return new ImportResult(id, Path.of(id), vit, Path.of(id), false, List.of(), "ok", List.of());
+    }
+
+    @Override
+    public RgbImage cameraSnapshot() throws Exception {
+        calls.add("snapshot");
+        if (camera == null) {
+            throw new IOException("No camera at index 0 (is one connected, and is camera access allowed?)");
+        }
+        return camera;
+    }
+
     @Override
     public ImportResult importModel(Path source, ModelImporter.ProgressListener progress) throws Exception {
         String id = source.getFileName().toString();
