@@ -277,7 +277,6 @@ final class FewShotPage implements WorkbenchPage {
         VBox card = new VBox(6, head, thumbs);
         card.getStyleClass().add("fewshot-class");
         card.setPadding(new Insets(8));
-        card.setStyle("-fx-border-color: -color-border-default; -fx-border-radius: 6; -fx-background-radius: 6;");
         card.setOnDragOver(this::acceptFiles);
         card.setOnDragDropped(e -> {
             fewShot.addFiles(item, dropped(e));

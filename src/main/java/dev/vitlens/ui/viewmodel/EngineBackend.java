@@ -325,7 +325,13 @@ public final class EngineBackend implements WorkbenchBackend {
             Path folder = scratch.resolve(ModelImporter.slug(displayName, "fewshot-model"));
             progress.progress("Writing the model", 0.0);
             FewShotModelWriter.write(result, backbone, folder, displayName);
-            return importModel(folder, (step, fraction) -> progress.progress(step, 0.2 + 0.8 * fraction));
+            ImportResult imported = importModel(folder, (step, fraction) ->
+                    progress.progress(step, 0.2 + 0.8 * fraction));
+            // The import copies the model's own files; the training record travels with it too.
+            Path record = folder.resolve(FewShotModelWriter.RECORD_FILE);
+            dev.vitlens.output.AtomicFiles.write(imported.dir().resolve(FewShotModelWriter.RECORD_FILE),
+                    Files.readAllBytes(record));
+            return imported;
         } finally {
             try (var walk = Files.walk(scratch)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
