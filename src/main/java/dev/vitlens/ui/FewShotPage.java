@@ -129,7 +129,6 @@ final class FewShotPage implements WorkbenchPage {
         });
         Button fit = new Button("Fit (F5)");
         fit.setId("fewShotFit");
-        fit.getStyleClass().add(Styles.ACCENT);
         fit.setOnAction(e -> fewShot.fit());
         fit.disableProperty().bind(fewShot.runningProperty());
         ProgressBar progress = new ProgressBar();
