@@ -38,6 +38,7 @@ public final class WorkbenchViewModel {
     private final EvaluateViewModel evaluate;
     private final ModelLibraryViewModel library;
     private final FaithfulnessViewModel faithfulness;
+    private final FacesViewModel faces;
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -65,6 +66,8 @@ public final class WorkbenchViewModel {
                     return ExplorerViewModel.fit(explorer.settings(), false, shown == null ? null
                             : shown.analysis().layout(), shown == null ? null : shown.analysis().family());
                 });
+        // After the session's own listeners, so a model switch re-runs the image before the faces are looked for.
+        faces = new FacesViewModel(backend, interactive, session, this::notify);
         overlay.follow(session, explorer);
         explorer.follow(session.heatmapDescriptionProperty(), session.imageProperty().isNotNull());
         recentFiles.setAll(settings.recentFiles());
@@ -217,6 +220,11 @@ public final class WorkbenchViewModel {
     /** Deletion and insertion curves of the shown image's explanation against random and occlusion. */
     public FaithfulnessViewModel faithfulness() {
         return faithfulness;
+    }
+
+    /** Face mode of the Images tab: the faces of the shown image, for a face classifier. */
+    public FacesViewModel faces() {
+        return faces;
     }
 
     /** Notices to show; anything may add one through {@link #notify}. */
