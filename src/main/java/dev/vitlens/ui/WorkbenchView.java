@@ -209,7 +209,7 @@ public final class WorkbenchView extends StackPane {
         ProgressIndicator busy = new ProgressIndicator();
         busy.setId("busy");
         busy.setPrefSize(20, 20);
-        busy.visibleProperty().bind(viewModel.session().busyProperty());
+        busy.visibleProperty().bind(viewModel.session().busyProperty().or(viewModel.faces().searchingProperty()));
         return new ToolBar(open, rerun, save, new javafx.scene.control.Separator(Orientation.VERTICAL), modelLabel,
                 modelPicker, faces, new javafx.scene.control.Separator(Orientation.VERTICAL), fit, zoomOut, zoomIn,
                 spacer,

@@ -162,6 +162,11 @@ class FacesViewModelTest {
         assertEquals(second.face().best().label(), session.predictions().get(0).label());
         assertEquals(second.face().best().score(), session.predictions().get(0).score(), 1e-4);
         assertEquals(found, List.copyOf(faces.faces()), "the faces stay listed");
+        // Saved results say which face they are of, and where the model saw it on the photo.
+        String json = workbench.export().resultsJson().orElseThrow();
+        Box crop = second.face().cropBox();
+        assertTrue(json.replaceAll("\\s", "").contains("\"part\":{\"name\":\"face2\",\"box\":[" + crop.x() + ","
+                + crop.y() + "," + crop.width() + "," + crop.height() + "]}"), json);
 
         // The explorer works on the crop: a new query re-explains the face, not the photo.
         workbench.overlay().selectPatch(new PatchPosition(3, 4));
