@@ -23,10 +23,6 @@ import org.opencv.core.Mat;
  */
 public final class LiveFrameRenderer {
 
-    private static final Color MASK = new Color(0x2E, 0xCC, 0x71);
-    private static final Color NO_MASK = new Color(0xE7, 0x4C, 0x3C);
-    private static final Color OTHER = new Color(0x34, 0x98, 0xDB);
-    private static final Color UNCERTAIN = new Color(0xB0, 0xB0, 0xB0);
     private static final Font FONT = new Font(Font.SANS_SERIF, Font.BOLD, 14);
 
     private final int width;
@@ -166,17 +162,7 @@ public final class LiveFrameRenderer {
     }
 
     static Color colorOf(FaceResult f) {
-        if (f.label() == null || !f.confident()) {
-            return UNCERTAIN;
-        }
-        String l = f.label().toLowerCase(Locale.ROOT);
-        if (l.startsWith("with_mask") || l.equals("mask")) {
-            return MASK;
-        }
-        if (l.startsWith("without") || l.startsWith("no_mask") || l.startsWith("no mask")) {
-            return NO_MASK;
-        }
-        return OTHER;
+        return new Color(FaceLabelColors.rgb(f.label(), -1, f.confident()));
     }
 
     /** Alpha-blends a red "hot" map over the box: nearest-neighbour from the grid, opacity up to 50%. */

@@ -473,6 +473,9 @@ public final class ModelImporter {
         o.put("description", !sourceMeta.description().isBlank() ? sourceMeta.description()
                 : "Imported " + config.family().displayName() + " model from " + src.modelFile());
         o.put("family", config.family().name().toLowerCase(Locale.ROOT));
+        if (sourceMeta.faceClassifier()) {
+            o.put("faceClassifier", true); // the export's own vitlens.json says it classifies face crops
+        }
         ObjectNode imported = o.putObject("import");
         imported.put("source", src.modelFile().toString());
         imported.put("date", clock.instant().toString());

@@ -13,10 +13,13 @@ import java.util.Optional;
  * @param description one or two sentences, or empty
  * @param family      family override/confirmation, or null
  * @param samples     sample image paths relative to the model folder
+ * @param faceClassifier the model classifies face crops (e.g. with_mask / without_mask): the workbench then finds the
+ *                    faces in a photo and classifies each one ({@code "faceClassifier": true}; default false)
  */
-public record VitLensMeta(String displayName, String description, Family family, List<String> samples) {
+public record VitLensMeta(String displayName, String description, Family family, List<String> samples,
+                          boolean faceClassifier) {
 
-    public static final VitLensMeta EMPTY = new VitLensMeta(null, "", null, List.of());
+    public static final VitLensMeta EMPTY = new VitLensMeta(null, "", null, List.of(), false);
 
     public VitLensMeta {
         samples = List.copyOf(samples);
@@ -50,7 +53,7 @@ public record VitLensMeta(String displayName, String description, Family family,
             }
         }
         return new VitLensMeta(f.string("displayName", f.string("display_name", null)),
-                f.string("description", ""), family, samples);
+                f.string("description", ""), family, samples, f.bool("faceClassifier", false));
     }
 
     public Optional<String> displayNameIfSet() {

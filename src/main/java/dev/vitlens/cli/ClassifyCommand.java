@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelFormatException;
 import dev.vitlens.catalog.ModelInfo;
+import dev.vitlens.faces.PhotoFace;
+import dev.vitlens.faces.PhotoFaces;
 import dev.vitlens.imaging.ImageDecodeException;
 import dev.vitlens.imaging.ImageDecoder;
 import dev.vitlens.engine.ModelSession;
@@ -78,7 +80,7 @@ public class ClassifyCommand implements Callable<Integer> {
     Float detectorThreshold;
 
     /** One output record: a classification or an error; {@code faces} is null unless --faces was given. */
-    record Result(Path file, Classification classification, String error, List<PhotoFaces.Face> faces) {
+    record Result(Path file, Classification classification, String error, List<PhotoFace> faces) {
         Result(Path file, Classification classification, String error) {
             this(file, classification, error, null);
         }
@@ -136,7 +138,7 @@ public class ClassifyCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         String deviceId;
         try (ModelSession classifier = await(loading);
-             PhotoFaces photoFaces = faces ? new PhotoFaces(detector.settings(detectorThreshold),
+             PhotoFaces photoFaces = faces ? PhotoFaces.open(detector.settings(detectorThreshold),
                      notice -> err.println("note: " + notice)) : null) {
             deviceId = classifier.runner().device().id();
             classifier.runner().fallbackReason().ifPresent(reason ->
@@ -224,7 +226,7 @@ public class ClassifyCommand implements Callable<Integer> {
                     .put("inference", round(t.inferenceMs()));
             if (r.faces() != null) {
                 ArrayNode faces = o.putArray("faces");
-                for (PhotoFaces.Face f : r.faces()) {
+                for (PhotoFace f : r.faces()) {
                     ObjectNode face = faces.addObject();
                     ArrayNode box = face.putArray("box");
                     for (int v : f.box().toArray()) {
@@ -276,7 +278,7 @@ public class ClassifyCommand implements Callable<Integer> {
                 continue;
             }
             for (int i = 0; i < r.faces().size(); i++) {
-                PhotoFaces.Face f = r.faces().get(i);
+                PhotoFace f = r.faces().get(i);
                 String face = String.join(",", String.valueOf(i + 1), String.valueOf(f.box().x()),
                         String.valueOf(f.box().y()), String.valueOf(f.box().width()), String.valueOf(f.box().height()),
                         Float.isNaN(f.detectorScore()) ? "" : String.valueOf(f.detectorScore()));
@@ -306,7 +308,7 @@ public class ClassifyCommand implements Callable<Integer> {
                     out.println("  no face found");
                 }
                 for (int i = 0; i < r.faces().size(); i++) {
-                    PhotoFaces.Face f = r.faces().get(i);
+                    PhotoFace f = r.faces().get(i);
                     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  face %d [%d,%d,%d,%d]", i + 1,
                             f.box().x(), f.box().y(), f.box().width(), f.box().height()));
                     if (!Float.isNaN(f.detectorScore())) {

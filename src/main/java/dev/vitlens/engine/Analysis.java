@@ -30,6 +30,12 @@ public record Analysis(ModelInfo model, Classification classification, float[] p
         noAttentionsReason = noAttentionsReason == null ? "" : noAttentionsReason;
     }
 
+    /** The same run, seen as covering {@code seen} of the image shown (a face crop's run, drawn over its photo). */
+    public Analysis withRegion(ImageRegion seen) {
+        return new Analysis(model, classification, pixels, attentions, seen, device, deviceNote, attentionsAdded,
+                noAttentionsReason);
+    }
+
     public String modelId() {
         return model.id();
     }

@@ -39,6 +39,21 @@ public record ImageRegion(double x, double y, double width, double height) {
         return crop != null && (crop[0] > resized[0] || crop[1] > resized[1]);
     }
 
+    /** The rectangle {@code x, y, width, height} (pixels) of an {@code imageWidth x imageHeight} image. */
+    public static ImageRegion ofPixels(int x, int y, int width, int height, int imageWidth, int imageHeight) {
+        return new ImageRegion((double) x / imageWidth, (double) y / imageHeight, (double) width / imageWidth,
+                (double) height / imageHeight);
+    }
+
+    /**
+     * This region of a part of an image, as a region of the whole image: a model that saw {@code this} of a face crop
+     * saw that region of the photo the crop came from.
+     */
+    public ImageRegion within(ImageRegion part) {
+        return new ImageRegion(part.x + x * part.width, part.y + y * part.height, width * part.width,
+                height * part.height);
+    }
+
     /** In pixels of an image of the given size. */
     public java.awt.Rectangle toPixels(int imageWidth, int imageHeight) {
         int px = (int) Math.round(x * imageWidth);

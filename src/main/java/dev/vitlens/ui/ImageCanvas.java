@@ -1,5 +1,9 @@
 package dev.vitlens.ui;
 
+import dev.vitlens.camera.Box;
+import dev.vitlens.camera.FaceKeypoints;
+import dev.vitlens.ui.viewmodel.FacesViewModel;
+import dev.vitlens.ui.viewmodel.FacesViewModel.FaceRow;
 import dev.vitlens.ui.viewmodel.PatchPosition;
 import dev.vitlens.ui.viewmodel.QueryChoice;
 import dev.vitlens.ui.viewmodel.OverlayViewModel;
@@ -13,14 +17,25 @@ import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.Text;
+
+import java.util.List;
 
 /**
- * The image with its heatmap, patch grid, hovered patch and query patch, drawn on a canvas. The image is scaled
- * without smoothing so 28x28 inputs show crisp pixels and patches; it only draws what the view-model holds.
+ * The image with its heatmap, patch grid, hovered patch and query patch, and in face mode every face's labelled box,
+ * drawn on a canvas. The image is scaled without smoothing so 28x28 inputs show crisp pixels and patches; it only
+ * draws what the view-models hold. A click on a face's box selects that face; inside the shown face (or with no face
+ * under the pointer) a click picks a patch.
  */
 public final class ImageCanvas extends Region {
 
+    private static final Font LABEL_FONT = Font.font("System", FontWeight.BOLD, 13);
+
     private final OverlayViewModel overlay;
+    private final FacesViewModel faces;
+    private final Text measure = new Text();
     private final Canvas canvas = new Canvas();
     private double panX;
     private double panY;
@@ -28,8 +43,10 @@ public final class ImageCanvas extends Region {
     private double dragStartY;
     private boolean dragged;
 
-    public ImageCanvas(OverlayViewModel overlay) {
+    public ImageCanvas(OverlayViewModel overlay, FacesViewModel faces) {
         this.overlay = overlay;
+        this.faces = faces;
+        measure.setFont(LABEL_FONT);
         getStyleClass().add("image-canvas");
         getChildren().add(canvas);
         setMinSize(200, 200);
@@ -37,6 +54,8 @@ public final class ImageCanvas extends Region {
                 overlay.heatmapVisibleProperty(), overlay.heatmapOpacityProperty(), overlay.gridVisibleProperty(),
                 overlay.gridRowsProperty(), overlay.gridColumnsProperty(), overlay.hoveredPatchProperty(),
                 overlay.queryProperty(), overlay.zoomProperty(), overlay.modelRegionProperty(),
+                faces.activeProperty(), faces.faces(), faces.selectedProperty(), faces.noFaceFoundProperty(),
+                faces.searchingProperty(),
                 widthProperty(), heightProperty()}) {
             o.addListener(obs -> draw());
         }
@@ -52,7 +71,10 @@ public final class ImageCanvas extends Region {
                 panY = 0;
             }
         });
-        canvas.setOnMouseMoved(e -> overlay.hoveredPatchProperty().set(patchAt(e.getX(), e.getY())));
+        canvas.setOnMouseMoved(e -> {
+            overlay.hoveredPatchProperty().set(patchAt(e.getX(), e.getY()));
+            canvas.setCursor(faceToSelectAt(e.getX(), e.getY()) != null ? javafx.scene.Cursor.HAND : null);
+        });
         canvas.setOnMouseExited(e -> overlay.hoveredPatchProperty().set(null));
         canvas.setOnMousePressed(e -> {
             dragStartX = e.getX();
@@ -62,6 +84,11 @@ public final class ImageCanvas extends Region {
         canvas.setOnMouseDragged(this::pan);
         canvas.setOnMouseClicked(e -> {
             if (e.getButton() == MouseButton.PRIMARY && !dragged) {
+                FaceRow face = faceToSelectAt(e.getX(), e.getY());
+                if (face != null) {
+                    faces.select(face);
+                    return;
+                }
                 PatchPosition patch = patchAt(e.getX(), e.getY());
                 if (patch != null) {
                     overlay.selectPatch(patch);
@@ -127,6 +154,39 @@ public final class ImageCanvas extends Region {
         return new PatchPosition((int) (v * rows), (int) (u * cols));
     }
 
+    /**
+     * The face a click here selects: one whose box is under the point, unless the point is on the shown face's patches
+     * (clicks there pick the query patch). Null for none.
+     */
+    private FaceRow faceToSelectAt(double x, double y) {
+        Image image = overlay.imageProperty().get();
+        if (image == null || faces.faces().isEmpty()) {
+            return null;
+        }
+        FaceRow shown = faces.selectedProperty().get();
+        if (shown != null && patchAt(x, y) != null) {
+            return null;
+        }
+        double scale = scale(image);
+        Point2D o = origin(image, scale);
+        FaceRow hit = faces.faceAt((x - o.getX()) / scale, (y - o.getY()) / scale);
+        return hit == shown ? null : hit;
+    }
+
+    /** Canvas coordinates of a point of the image (its pixels), as drawn now (tests click and read pixels there). */
+    public Point2D toCanvas(double imageX, double imageY) {
+        Image image = overlay.imageProperty().get();
+        double scale = scale(image);
+        Point2D o = origin(image, scale);
+        return new Point2D(o.getX() + imageX * scale, o.getY() + imageY * scale);
+    }
+
+    /** Canvas coordinates of the centre of a face's box (used by tests to click a face as a user would). */
+    public Point2D faceCenter(FaceRow face) {
+        Box b = face.box();
+        return toCanvas(b.x() + b.width() / 2.0, b.y() + b.height() / 2.0);
+    }
+
     /** Canvas coordinates of the centre of a patch (used by tests to click a patch as a user would). */
     public Point2D patchCenter(PatchPosition patch) {
         javafx.geometry.Rectangle2D seen = seenArea(overlay.imageProperty().get());
@@ -168,9 +228,15 @@ public final class ImageCanvas extends Region {
             g.drawImage(heat, seen.getMinX(), seen.getMinY(), seen.getWidth(), seen.getHeight());
             g.setGlobalAlpha(1);
         }
-        o = new Point2D(seen.getMinX(), seen.getMinY());
-        w = seen.getWidth();
-        h = seen.getHeight();
+        drawPatches(g, seen);
+        drawFaces(g, image, scale, origin(image, scale));
+    }
+
+    /** Patch grid, query patch and hovered patch over the part of the image the model saw. */
+    private void drawPatches(GraphicsContext g, javafx.geometry.Rectangle2D seen) {
+        Point2D o = new Point2D(seen.getMinX(), seen.getMinY());
+        double w = seen.getWidth();
+        double h = seen.getHeight();
         int rows = overlay.gridRowsProperty().get();
         int cols = overlay.gridColumnsProperty().get();
         if (rows == 0 || cols == 0) {
@@ -203,6 +269,65 @@ public final class ImageCanvas extends Region {
             g.setStroke(Color.rgb(255, 214, 10, 0.95));
             g.setLineWidth(2);
             g.strokeRect(o.getX() + hovered.col() * cellW, o.getY() + hovered.row() * cellH, cellW, cellH);
+        }
+    }
+
+    /**
+     * Face mode: each face's box and label in its class's colour (the shown face's box thicker), eyes, nose and mouth
+     * as dots, as the Live tab draws them; a banner while searching or when no face was found.
+     */
+    private void drawFaces(GraphicsContext g, Image image, double scale, Point2D o) {
+        if (!faces.activeProperty().get()) {
+            return;
+        }
+        g.setFont(LABEL_FONT);
+        FaceRow shown = faces.selectedProperty().get();
+        for (FaceRow face : faces.faces()) {
+            Box b = face.box();
+            double x = o.getX() + b.x() * scale;
+            double y = o.getY() + b.y() * scale;
+            double w = b.width() * scale;
+            double h = b.height() * scale;
+            Color color = Color.rgb(face.rgb() >> 16 & 0xFF, face.rgb() >> 8 & 0xFF, face.rgb() & 0xFF);
+            boolean isShown = face == shown;
+            if (isShown) {
+                g.setStroke(Color.WHITE);
+                g.setLineWidth(6);
+                g.strokeRect(x, y, w, h);
+            }
+            g.setStroke(color);
+            g.setLineWidth(isShown ? 3.5 : 2.5);
+            g.strokeRect(x, y, w, h);
+            g.setFill(color);
+            FaceKeypoints k = face.face().keypoints();
+            if (k != null) {
+                double r = Math.max(2, Math.min(5, w / 40));
+                for (FaceKeypoints.Point p : List.of(k.rightEye(), k.leftEye(), k.noseTip(), k.mouth())) {
+                    g.fillOval(o.getX() + p.x() * scale - r, o.getY() + p.y() * scale - r, 2 * r, 2 * r);
+                }
+            }
+            String text = face.number() + "  " + face.caption();
+            measure.setText(text);
+            double tw = measure.getLayoutBounds().getWidth() + 10;
+            double th = measure.getLayoutBounds().getHeight() + 4;
+            double ty = y - th >= 0 ? y - th : y;
+            double tx = Math.max(0, Math.min(x, getWidth() - tw));
+            g.fillRect(tx, ty, tw, th);
+            g.setFill(Color.BLACK);
+            g.fillText(text, tx + 5, ty + th - 6);
+        }
+        String banner = faces.searchingProperty().get() ? "Finding faces\u2026"
+                : faces.noFaceFoundProperty().get() ? "No face found \u2014 the prediction is for the whole image" : null;
+        if (banner != null) {
+            measure.setText(banner);
+            double tw = measure.getLayoutBounds().getWidth() + 16;
+            double th = measure.getLayoutBounds().getHeight() + 10;
+            double tx = Math.max(0, o.getX()) + 8;
+            double ty = Math.max(0, o.getY()) + 8;
+            g.setFill(Color.rgb(0, 0, 0, 0.7));
+            g.fillRect(tx, ty, tw, th);
+            g.setFill(Color.WHITE);
+            g.fillText(banner, tx + 8, ty + th - 8);
         }
     }
 }

@@ -14,7 +14,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
-/** The image workspace: the image with its heatmap, the gallery strip, the results, the explorer, faithfulness. */
+/**
+ * The image workspace: the image with its heatmap (and, in face mode, its faces), the gallery strip, the results, the
+ * faces, the explorer, faithfulness.
+ */
 final class ImagesPage implements WorkbenchPage {
 
     private final ImageCanvas imageCanvas;
@@ -22,7 +25,7 @@ final class ImagesPage implements WorkbenchPage {
 
     ImagesPage(PageContext context) {
         WorkbenchViewModel workbench = context.workbench();
-        imageCanvas = new ImageCanvas(workbench.overlay());
+        imageCanvas = new ImageCanvas(workbench.overlay(), workbench.faces());
         imageCanvas.setId("imageCanvas");
         Label hint = new Label("Drop images or a folder here, paste (Ctrl+V) or open (Ctrl+O)");
         hint.getStyleClass().addAll(Styles.TITLE_4, Styles.TEXT_MUTED);
@@ -35,7 +38,8 @@ final class ImagesPage implements WorkbenchPage {
         VBox.setVgrow(imageArea, Priority.ALWAYS);
         left.setPadding(new Insets(0, 0, 6, 0));
 
-        VBox side = new VBox(14, new ResultsPanel(workbench.session()), new Separator(),
+        VBox side = new VBox(14, new ResultsPanel(workbench.session()), new FacesPanel(workbench.faces()),
+                new Separator(),
                 new OverlayPanel(workbench.overlay()), new Separator(), new ExplorerPanel(workbench.explorer()),
                 new Separator(), new FaithfulnessPanel(workbench.faithfulness()));
         side.setPadding(new Insets(12));

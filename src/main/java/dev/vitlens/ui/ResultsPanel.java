@@ -14,7 +14,7 @@ import javafx.scene.layout.VBox;
 
 import java.util.Locale;
 
-/** Top-k labels as horizontal bars with percentages, then the timing line and the device. */
+/** Top-k labels (of the whole image, or of the face shown) as bars with percentages, the timing line, the device. */
 public final class ResultsPanel extends VBox {
 
     private final GridPane bars = new GridPane();
@@ -22,8 +22,12 @@ public final class ResultsPanel extends VBox {
     public ResultsPanel(SessionViewModel session) {
         getStyleClass().add("results-panel");
         setSpacing(8);
-        Label title = new Label("Prediction");
+        Label title = new Label();
+        title.setId("predictionTitle");
         title.getStyleClass().add(Styles.TITLE_4);
+        // While a face is shown the bars are that face's, not the photo's.
+        title.textProperty().bind(session.partProperty().map(part -> part.isEmpty() ? "Prediction"
+                : "Prediction \u2014 " + part));
         bars.getStyleClass().add("prediction-bars");
         bars.setHgap(8);
         bars.setVgap(6);

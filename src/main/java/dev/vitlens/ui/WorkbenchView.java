@@ -22,6 +22,7 @@ import javafx.scene.control.Slider;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextInputControl;
+import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
@@ -121,6 +122,10 @@ public final class WorkbenchView extends StackPane {
             } else if (e.getCode() == KeyCode.H && !(focus instanceof TextInputControl)) {
                 viewModel.overlay().toggleHeatmap();
                 e.consume();
+            } else if (e.getCode() == KeyCode.F && !(focus instanceof TextInputControl)
+                    && viewModel.faces().availableProperty().get()) {
+                viewModel.faces().toggle();
+                e.consume();
             } else if (e.getCode() == KeyCode.RIGHT && !focusWantsKeys) {
                 viewModel.gallery().next();
                 e.consume();
@@ -144,6 +149,8 @@ public final class WorkbenchView extends StackPane {
 
         MenuItem grid = item("Toggle Patch _Grid (G)", null, viewModel.overlay()::toggleGrid);
         MenuItem heat = item("Toggle _Heatmap (H)", null, viewModel.overlay()::toggleHeatmap);
+        MenuItem faces = item("Toggle F_aces (F)", null, viewModel.faces()::toggle);
+        faces.disableProperty().bind(viewModel.faces().availableProperty().not());
         MenuItem fit = item("_Fit", "Shortcut+0", viewModel.overlay()::fit);
         MenuItem zoomIn = item("Zoom _In", "Shortcut+=", viewModel.overlay()::zoomIn);
         MenuItem zoomOut = item("Zoom _Out", "Shortcut+-", viewModel.overlay()::zoomOut);
@@ -155,7 +162,7 @@ public final class WorkbenchView extends StackPane {
             viewModel.settings().setDarkTheme(now);
             themeSwitcher.accept(now);
         });
-        Menu view = new Menu("_View", null, heat, grid, new SeparatorMenuItem(), fit, zoomIn, zoomOut,
+        Menu view = new Menu("_View", null, heat, grid, faces, new SeparatorMenuItem(), fit, zoomIn, zoomOut,
                 new SeparatorMenuItem(), previous, next, new SeparatorMenuItem(), dark);
 
         MenuItem rerun = item("_Run Again", "F5", viewModel.session()::rerun);
@@ -188,14 +195,24 @@ public final class WorkbenchView extends StackPane {
         Button zoomIn = toolButton("+", "Zoom in (Ctrl+=)", viewModel.overlay()::zoomIn);
         Button zoomOut = toolButton("\u2212", "Zoom out (Ctrl+-)", viewModel.overlay()::zoomOut);
         Label modelLabel = new Label("Model");
+        // Face mode, offered only for a face classifier (its vitlens.json says so).
+        ToggleButton faces = new ToggleButton("Faces");
+        faces.setId("facesToggle");
+        faces.setTooltip(new Tooltip("Find every face in the image and classify each one (F); click a face for its"
+                + " attention map"));
+        faces.setFocusTraversable(false);
+        faces.selectedProperty().bindBidirectional(viewModel.faces().enabledProperty());
+        faces.visibleProperty().bind(viewModel.faces().availableProperty());
+        faces.managedProperty().bind(faces.visibleProperty());
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         ProgressIndicator busy = new ProgressIndicator();
         busy.setId("busy");
         busy.setPrefSize(20, 20);
-        busy.visibleProperty().bind(viewModel.session().busyProperty());
+        busy.visibleProperty().bind(viewModel.session().busyProperty().or(viewModel.faces().searchingProperty()));
         return new ToolBar(open, rerun, save, new javafx.scene.control.Separator(Orientation.VERTICAL), modelLabel,
-                modelPicker, new javafx.scene.control.Separator(Orientation.VERTICAL), fit, zoomOut, zoomIn, spacer,
+                modelPicker, faces, new javafx.scene.control.Separator(Orientation.VERTICAL), fit, zoomOut, zoomIn,
+                spacer,
                 busy);
     }
 

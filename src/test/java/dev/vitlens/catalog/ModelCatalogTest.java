@@ -65,6 +65,28 @@ class ModelCatalogTest {
     }
 
     @Test
+    void vitlensJsonMarksAFaceClassifier() throws Exception {
+        Path faces = TinyModels.writeVitFolder(tmp.resolve("faces"), 14, 7, 2, 1, 1);
+        Files.writeString(faces.resolve("vitlens.json"), "{\"displayName\":\"Masks\",\"faceClassifier\":true}");
+        assertTrue(ModelFolder.load(faces).meta().faceClassifier());
+        Path plain = TinyModels.writeVitFolder(tmp.resolve("plain"), 14, 7, 2, 1, 1);
+        assertFalse(ModelFolder.load(plain).meta().faceClassifier(), "no vitlens.json: not a face classifier");
+        Files.writeString(plain.resolve("vitlens.json"), "{\"displayName\":\"Shirts\"}");
+        assertFalse(ModelFolder.load(plain).meta().faceClassifier(), "the field is optional, false by default");
+        Files.writeString(plain.resolve("vitlens.json"), "{\"faceClassifier\":\"yes\"}");
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFolder.load(plain));
+        assertTrue(e.getMessage().contains("vitlens.json: field \"faceClassifier\" must be true or false"),
+                e.getMessage());
+    }
+
+    @Test
+    void theBundledMaskModelIsAFaceClassifierAndTheFashionModelsAreNot() throws Exception {
+        assertTrue(ModelFolder.load(Path.of("models/deit-mask")).meta().faceClassifier());
+        assertFalse(ModelFolder.load(Path.of("models/vit-fashion")).meta().faceClassifier());
+        assertFalse(ModelFolder.load(Path.of("models/beit-fashion")).meta().faceClassifier());
+    }
+
+    @Test
     void graphAndConfigMustAgreeOnAttentionShape() throws Exception {
         Path dir = TinyModels.writeVitFolder(tmp.resolve("m"), 28, 7, 4, 2, 2);
         // Claim 3 layers while the graph exports 2 attention outputs.

@@ -96,6 +96,19 @@ class ModelImporterTest {
     }
 
     @Test
+    void keepsTheExportsFaceClassifierMark() throws Exception {
+        Path marked = export(new TinyVitExport(), "masks");
+        Files.writeString(marked.resolve("vitlens.json"), "{\"displayName\":\"Masks\",\"faceClassifier\":true}");
+        Path plain = export(new TinyVitExport(), "shirts");
+        ImportResult masks = importer.importModel(marked, Optional.empty(), ModelImporter.ProgressListener.NONE);
+        ImportResult shirts = importer.importModel(plain, Optional.empty(), ModelImporter.ProgressListener.NONE);
+        assertTrue(masks.info().meta().faceClassifier());
+        assertEquals("Masks", masks.info().displayName());
+        assertFalse(shirts.info().meta().faceClassifier());
+        assertFalse(Json.read(shirts.dir().resolve("vitlens.json")).has("faceClassifier"));
+    }
+
+    @Test
     void importsAHeadlessBackbone() throws Exception {
         Path plain = export(new TinyVitExport().backbone(true), "vit-in21k");
         Path attn = export(new TinyVitExport().backbone(true).nativeAttentions(true), "vit-in21k-attn");

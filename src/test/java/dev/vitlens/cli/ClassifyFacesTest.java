@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitlens.testing.GroupPhoto;
 import dev.vitlens.testing.TinyModels;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,35 +27,19 @@ class ClassifyFacesTest {
     static Path group;
     static Path portrait;
     static Path empty;
-    /** Where the six heads of {@link #group} are: x, y, side. */
+    /** Where the six heads of {@link #group} ({@link GroupPhoto}) are: x, y, side. */
     static final List<int[]> HEADS = new ArrayList<>();
 
 
     @BeforeAll
     static void setUp() throws Exception {
         model = TinyModels.writeVitFolder(tmp.resolve("tiny"), 28, 7, 2, 1, 1);
-        BufferedImage astronaut;
-        try (InputStream in = ClassifyFacesTest.class.getResourceAsStream("/dev/vitlens/camera/astronaut.png")) {
-            astronaut = ImageIO.read(in);
-        }
         portrait = tmp.resolve("astronaut.png");
-        ImageIO.write(astronaut, "png", portrait.toFile());
-        // A "group photo": the astronaut's head (photo 140..310 x 30..200) six times, at two sizes, on grey.
-        BufferedImage img = new BufferedImage(800, 520, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.setColor(new Color(110, 110, 110));
-        g.fillRect(0, 0, 800, 520);
-        for (int i = 0; i < 6; i++) {
-            int side = i < 3 ? 240 : 200;
-            int x = 15 + (i % 3) * 260;
-            int y = i < 3 ? 10 : 290;
-            g.drawImage(astronaut, x, y, x + side, y + side, 140, 30, 310, 200, null);
-            HEADS.add(new int[] {x, y, side});
+        ImageIO.write(GroupPhoto.astronaut(), "png", portrait.toFile());
+        for (GroupPhoto.Head h : GroupPhoto.heads()) {
+            HEADS.add(new int[] {h.x(), h.y(), h.side()});
         }
-        g.dispose();
-        group = tmp.resolve("group.jpg");
-        ImageIO.write(img, "jpg", group.toFile());
+        group = GroupPhoto.write(tmp.resolve("group.jpg"));
         BufferedImage blank = new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB);
         empty = tmp.resolve("empty.png");
         ImageIO.write(blank, "png", empty.toFile());

@@ -21,6 +21,7 @@ import dev.vitlens.engine.method.ExplanationMethods;
 import dev.vitlens.evaluate.EvaluationReport;
 import dev.vitlens.evaluate.EvaluationSet;
 import dev.vitlens.evaluate.Evaluator;
+import dev.vitlens.faces.PhotoFaces;
 import dev.vitlens.engine.method.Explanation;
 import dev.vitlens.engine.method.ParameterValues;
 import dev.vitlens.imaging.ImageDecoder;
@@ -76,6 +77,9 @@ public final class EngineBackend implements WorkbenchBackend {
     /** Sessions of removed models: another worker may still be running one, so they are closed only at the end. */
     private final List<ModelSession> retired = new ArrayList<>();
     private ModelCatalog catalog;
+    private final Object faceLock = new Object();
+    private PhotoFaces photoFaces;
+    private String detectorNote = "";
 
     public EngineBackend(ModelCatalog catalog, String defaultModelId) {
         this(() -> catalog, defaultModelId, RunnerOptions.defaults());
@@ -131,7 +135,7 @@ public final class EngineBackend implements WorkbenchBackend {
             }
             entries.add(new ModelEntry(info.id(), info.displayName(), info.family(), info.inputHeight(),
                     info.inputWidth(), info.labels(), device, note, problem,
-                    entry.source() == ModelCatalog.Source.USER));
+                    entry.source() == ModelCatalog.Source.USER, info.meta().faceClassifier()));
         }
         return entries;
     }
@@ -196,6 +200,24 @@ public final class EngineBackend implements WorkbenchBackend {
     public Analysis classify(BufferedImage image, String modelId, int topK, boolean withAttentions)
             throws Exception {
         return session(modelId).analyse(RgbImage.from(image), topK, withAttentions);
+    }
+
+    /**
+     * The one face finder, opened on first use (loading BlazeFace and OpenCV costs time no other page needs); it is not
+     * thread-safe, so searches take turns on it.
+     */
+    @Override
+    public FaceSearch findFaces(BufferedImage image, String modelId, int topK) throws Exception {
+        ModelSession classifier = session(modelId);
+        RgbImage photo = RgbImage.from(image);
+        synchronized (faceLock) {
+            if (photoFaces == null) {
+                StringBuilder note = new StringBuilder();
+                photoFaces = PhotoFaces.open(note::append);
+                detectorNote = note.toString();
+            }
+            return new FaceSearch(photoFaces.classify(photo, classifier, topK), photoFaces.describe(), detectorNote);
+        }
     }
 
     @Override
@@ -390,6 +412,12 @@ public final class EngineBackend implements WorkbenchBackend {
 
     @Override
     public synchronized void close() {
+        synchronized (faceLock) {
+            if (photoFaces != null) {
+                photoFaces.close();
+                photoFaces = null;
+            }
+        }
         teachSessions.values().forEach(TeachSession::close);
         teachSessions.clear();
         sessions.values().forEach(ModelSession::close);

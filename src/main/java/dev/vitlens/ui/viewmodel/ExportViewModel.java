@@ -56,7 +56,7 @@ public final class ExportViewModel {
             return Optional.empty();
         }
         return Optional.of(ResultsExport.json(shown.image(), shown.model(), shown.analysis(), shown.explanation(),
-                List.copyOf(gallery)));
+                List.copyOf(gallery), shown.isPart() ? shown.analysed() : null));
     }
 
     /** Saves the results as JSON or CSV (by the file's extension), atomically. */

@@ -12,10 +12,20 @@ import java.util.List;
  * @param unavailableReason why the model cannot be used, or empty when it can
  * @param userModel         one of the user's own (imported) models, which they may rename and remove; bundled
  *                          models are not
+ * @param faceClassifier    the model classifies face crops ({@code vitlens.json} {@code "faceClassifier": true}): the
+ *                          Images tab then finds the faces of each image and classifies each one
  */
 public record ModelEntry(String id, String displayName, Family family, int inputHeight, int inputWidth,
                         List<String> labels, String device, String deviceNote, String unavailableReason,
-                        boolean userModel) {
+                        boolean userModel, boolean faceClassifier) {
+
+    /** A model that is not a face classifier. */
+    public ModelEntry(String id, String displayName, Family family, int inputHeight, int inputWidth,
+                      List<String> labels, String device, String deviceNote, String unavailableReason,
+                      boolean userModel) {
+        this(id, displayName, family, inputHeight, inputWidth, labels, device, deviceNote, unavailableReason, userModel,
+                false);
+    }
 
     /** A bundled model's entry. */
     public ModelEntry(String id, String displayName, Family family, int inputHeight, int inputWidth,

@@ -17,12 +17,20 @@ final class ResultsExport {
     private ResultsExport() {
     }
 
+    /** @param part the part of the image analysed (a face crop), or null for the whole image */
     static String json(DecodedImage image, ModelEntry model, Analysis classification, Explanation heatmap,
-                       List<GalleryItem> gallery) {
+                       List<GalleryItem> gallery, DecodedImage part) {
         ObjectNode root = JsonOutput.object();
         root.put("image", image.source() == null ? image.name() : image.source().toString());
         root.put("width", image.image().getWidth());
         root.put("height", image.image().getHeight());
+        if (part != null) {
+            // The predictions below are of this part: say which, and where the model saw it, in the image's pixels.
+            java.awt.Rectangle seen = classification.region().toPixels(image.image().getWidth(),
+                    image.image().getHeight());
+            ObjectNode p = root.putObject("part").put("name", part.name());
+            p.putArray("box").add(seen.x).add(seen.y).add(seen.width).add(seen.height);
+        }
         root.put("model", classification.modelId());
         if (model != null) {
             root.put("family", model.familyName());

@@ -56,6 +56,7 @@ public final class SessionViewModel {
     private final ReadOnlyObjectWrapper<CurrentAnalysis> current = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Image> image = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper imageName = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper part = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<Image> heatmapImage = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyIntegerWrapper gridRows = new ReadOnlyIntegerWrapper(0);
     private final ReadOnlyIntegerWrapper gridColumns = new ReadOnlyIntegerWrapper(0);
@@ -202,6 +203,25 @@ public final class SessionViewModel {
         }, "Cannot open " + file.getFileName());
     }
 
+    /**
+     * Classifies and explains a part of the shown image (a face crop) on its own and shows it in place: the image stays,
+     * the heatmap and the patch grid cover {@code where}, and predictions, explorer and faithfulness are the part's.
+     */
+    void showPart(DecodedImage partImage, ImageRegion where) {
+        CurrentAnalysis shown = current.get();
+        ModelEntry model = usableModel();
+        if (shown == null || model == null) {
+            return;
+        }
+        DecodedImage photo = shown.image();
+        Image photoFx = image.get();
+        ExplainSettings wanted = explorer.settings();
+        boolean followLast = explorer.followsLastLayer();
+        ColormapChoice colors = colormap.get();
+        analyse("Analysing " + partImage.name(), context -> analyse(photo, photoFx, partImage, where, model, wanted,
+                followLast, colors, context), "Cannot analyse " + partImage.name());
+    }
+
     /** Classifies an image that has no file (pasted from the clipboard). */
     public void openImage(String name, Image pasted) {
         ModelEntry model = usableModel();
@@ -222,7 +242,7 @@ public final class SessionViewModel {
         }, "Cannot use the pasted image");
     }
 
-    /** Runs the current image again with the selected model (F5, model switch). */
+    /** Runs the current image (the whole of it, also while a face is shown) again with the selected model (F5). */
     public void rerun() {
         CurrentAnalysis shown = current.get();
         ModelEntry model = usableModel();
@@ -276,18 +296,32 @@ public final class SessionViewModel {
 
     private ScreenResult analyse(DecodedImage decoded, ModelEntry model, ExplainSettings wanted, boolean followLast,
                                  ColormapChoice colors, TaskContext context) throws Exception {
-        Analysis classification = backend.classify(decoded.image(), model.id(), TOP_K, true);
+        return analyse(decoded, null, decoded, null, model, wanted, followLast, colors, context);
+    }
+
+    /**
+     * Runs the model on {@code analysed}: {@code decoded} itself ({@code where} null), or the part of it at
+     * {@code where}, whose analysis is then drawn over that region of {@code decoded} ({@code decodedFx}, the image
+     * already on screen, or null to convert {@code decoded}).
+     */
+    private ScreenResult analyse(DecodedImage decoded, Image decodedFx, DecodedImage analysed, ImageRegion where,
+                                 ModelEntry model, ExplainSettings wanted, boolean followLast, ColormapChoice colors,
+                                 TaskContext context) throws Exception {
+        Analysis classification = backend.classify(analysed.image(), model.id(), TOP_K, true);
+        if (where != null) {
+            classification = classification.withRegion(classification.region().within(where));
+        }
         context.throwIfCancelled();
         ExplainSettings used = ExplorerViewModel.fit(wanted, followLast, classification.layout(), model.family());
         Explanation heatmap = null;
         Image heatmapFx = null;
         if (canExplain(classification, used)) {
-            heatmap = backend.explain(decoded.image(), classification, used, context::isCancelled);
+            heatmap = backend.explain(analysed.image(), classification, used, context::isCancelled);
             context.throwIfCancelled();
-            heatmapFx = renderHeatmap(heatmap, colors, decoded.image());
+            heatmapFx = renderHeatmap(heatmap, colors, analysed.image());
         }
-        Image fx = SwingFXUtils.toFXImage(decoded.image(), null);
-        return new ScreenResult(decoded, fx, model, classification, heatmap, heatmapFx, used);
+        Image fx = decodedFx != null ? decodedFx : SwingFXUtils.toFXImage(decoded.image(), null);
+        return new ScreenResult(decoded, analysed, fx, model, classification, heatmap, heatmapFx, used);
     }
 
     /** Whether the analysis carries what the method declares it needs. */
@@ -303,6 +337,8 @@ public final class SessionViewModel {
         explanation.set(result.heatmap());
         image.set(result.image());
         imageName.set(result.decoded().name());
+        boolean isPart = result.analysed() != result.decoded();
+        part.set(isPart ? result.analysed().name() : "");
         heatmapImage.set(result.heatmapImage());
         heatmapDescription.set(result.heatmap() == null
                 ? (c.hasAttentions() ? "" : noAttentions(c))
@@ -312,15 +348,19 @@ public final class SessionViewModel {
         gridColumns.set(c.layout() == null ? 0 : c.layout().gridWidth());
         explorer.adopt(c.layout(), result.model().family(), result.settings(), c.hasAttentions());
         predictions.setAll(c.top());
-        timings.set(String.format(Locale.ROOT, "decode %.1f ms \u00b7 preprocess %.1f ms \u00b7 inference %.1f ms%s",
-                result.decoded().decodeMillis(), c.preprocessMillis(), c.inferenceMillis(),
+        // A part (face crop) was cut from the decoded image, not decoded itself.
+        String decode = isPart ? "" : String.format(Locale.ROOT, "decode %.1f ms \u00b7 ",
+                result.decoded().decodeMillis());
+        timings.set(String.format(Locale.ROOT, "%spreprocess %.1f ms \u00b7 inference %.1f ms%s", decode,
+                c.preprocessMillis(), c.inferenceMillis(),
                 result.heatmap() == null ? "" : String.format(Locale.ROOT, " \u00b7 explain %.1f ms",
                         result.heatmap().millis())));
         device.set(c.device());
         deviceNote.set(c.deviceNote());
-        status.set(result.decoded().name() + " \u2014 " + result.model().displayName());
+        status.set(result.decoded().name() + (isPart ? ", " + result.analysed().name() : "") + " \u2014 "
+                + result.model().displayName());
         // Last: listeners of the current analysis see every other property already updated.
-        current.set(new CurrentAnalysis(result.decoded(), result.model(), c, result.heatmap()));
+        current.set(new CurrentAnalysis(result.decoded(), result.model(), c, result.heatmap(), result.analysed()));
     }
 
     private static String noAttentions(Analysis analysis) {
@@ -338,7 +378,7 @@ public final class SessionViewModel {
             return;
         }
         Analysis classification = shown.analysis();
-        DecodedImage decoded = shown.image();
+        DecodedImage analysed = shown.analysed();
         ModelEntry model = selectedModel.get();
         ExplainSettings used = ExplorerViewModel.fit(explorer.settings(), false, classification.layout(),
                 model == null ? null : model.family());
@@ -353,9 +393,9 @@ public final class SessionViewModel {
         record Explained(Explanation heatmap, Image image) {
         }
         runningExplain = interactive.execute(BackgroundTask.of("explain", context -> {
-            Explanation heatmap = backend.explain(decoded.image(), classification, used, context::isCancelled);
+            Explanation heatmap = backend.explain(analysed.image(), classification, used, context::isCancelled);
             context.throwIfCancelled();
-            return new Explained(heatmap, renderHeatmap(heatmap, colors, decoded.image()));
+            return new Explained(heatmap, renderHeatmap(heatmap, colors, analysed.image()));
         }).onSuccess(result -> {
             if (requested == explainGeneration && forResult == generation) {
                 explanation.set(result.heatmap());
@@ -403,7 +443,7 @@ public final class SessionViewModel {
             return;
         }
         Explanation heatmap = shown.explanation();
-        BufferedImage source = shown.image().image();
+        BufferedImage source = shown.analysed().image();
         ColormapChoice colors = colormap.get();
         long forResult = generation;
         long forExplain = explainGeneration;
@@ -461,6 +501,11 @@ public final class SessionViewModel {
 
     public ReadOnlyStringProperty imageNameProperty() {
         return imageName.getReadOnlyProperty();
+    }
+
+    /** What part of the image the shown analysis is of ("face 2"), or empty for the whole image. */
+    public ReadOnlyStringProperty partProperty() {
+        return part.getReadOnlyProperty();
     }
 
     public ReadOnlyObjectProperty<Image> heatmapImageProperty() {

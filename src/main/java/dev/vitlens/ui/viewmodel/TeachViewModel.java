@@ -88,7 +88,10 @@ public final class TeachViewModel {
         });
     }
 
-    /** Follows the workbench's current image and model; the internals are computed once the page is shown. */
+    /**
+     * Follows the workbench's current image (or the face of it that is shown) and model; the internals are computed once
+     * the page is shown.
+     */
     public void follow(ObservableValue<CurrentAnalysis> current) {
         current.addListener((obs, was, now) -> {
             wanted = now;
@@ -116,7 +119,7 @@ public final class TeachViewModel {
     }
 
     private boolean sameImageAndModel(CurrentAnalysis a, CurrentAnalysis b) {
-        return a != null && b != null && a.image() == b.image() && a.model().id().equals(b.model().id());
+        return a != null && b != null && a.analysed() == b.analysed() && a.model().id().equals(b.model().id());
     }
 
     private void reload() {
@@ -132,11 +135,11 @@ public final class TeachViewModel {
             pendingLoad.cancel();
         }
         busy.set(true);
-        status.set("Computing " + target.model().id() + "'s attentions and hidden states for " + target.image().name()
+        status.set("Computing " + target.model().id() + "'s attentions and hidden states for " + target.analysed().name()
                 + " ...");
         TeachSelection keep = selection.get();
-        pendingLoad = heavy.execute(BackgroundTask.of("teach " + target.image().name(),
-                context -> backend.teach(target.image().image(), target.model().id())).onSuccess(loaded -> {
+        pendingLoad = heavy.execute(BackgroundTask.of("teach " + target.analysed().name(),
+                context -> backend.teach(target.analysed().image(), target.model().id())).onSuccess(loaded -> {
                     shown = target;
                     TeachSelection next = keep != null && fits(keep, loaded.layout()) ? keep
                             : TeachSelection.defaults(loaded.layout());

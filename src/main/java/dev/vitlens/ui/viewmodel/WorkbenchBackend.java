@@ -47,6 +47,12 @@ public interface WorkbenchBackend extends AutoCloseable {
     Analysis classify(BufferedImage image, String modelId, int topK, boolean withAttentions) throws Exception;
 
     /**
+     * Finds every face in {@code image} (the Live tab's detector) and classifies a square crop of each with
+     * {@code modelId}, all crops in one batch ({@link dev.vitlens.faces.PhotoFaces}); boxes are in the image's pixels.
+     */
+    FaceSearch findFaces(BufferedImage image, String modelId, int topK) throws Exception;
+
+    /**
      * What the teaching views read for {@code image} on {@code modelId}: one forward pass keeping attentions and
      * hidden states, the model's weights and its read-out ({@link dev.vitlens.teach.TeachInput}). Reuses the
      * per-model work of the previous image on the same model.

@@ -39,6 +39,7 @@ public final class WorkbenchViewModel {
     private final ModelLibraryViewModel library;
     private final FaithfulnessViewModel faithfulness;
     private final FewShotViewModel fewShot;
+    private final FacesViewModel faces;
 
     public WorkbenchViewModel(WorkbenchBackend backend, TaskExecutor interactive, TaskExecutor batch,
                               WorkbenchSettings settings) {
@@ -68,6 +69,8 @@ public final class WorkbenchViewModel {
                     return ExplorerViewModel.fit(explorer.settings(), false, shown == null ? null
                             : shown.analysis().layout(), shown == null ? null : shown.analysis().family());
                 });
+        // After the session's own listeners, so a model switch re-runs the image before the faces are looked for.
+        faces = new FacesViewModel(backend, interactive, session, this::notify);
         overlay.follow(session, explorer);
         explorer.follow(session.heatmapDescriptionProperty(), session.imageProperty().isNotNull());
         recentFiles.setAll(settings.recentFiles());
@@ -225,6 +228,11 @@ public final class WorkbenchViewModel {
 
     public FaithfulnessViewModel faithfulness() {
         return faithfulness;
+    }
+
+    /** Face mode of the Images tab: the faces of the shown image, for a face classifier. */
+    public FacesViewModel faces() {
+        return faces;
     }
 
     /** Notices to show; anything may add one through {@link #notify}. */

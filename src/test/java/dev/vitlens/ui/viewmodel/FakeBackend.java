@@ -123,6 +123,15 @@ final class FakeBackend implements WorkbenchBackend {
                 false, info == vit ? "" : NO_ATTENTIONS);
     }
 
+    /** Finds {@link #facesToFind} in every image (none unless a test sets them). */
+    @Override
+    public FaceSearch findFaces(BufferedImage image, String modelId, int topK) {
+        calls.add("faces " + modelId);
+        return new FaceSearch(facesToFind, "fake detector", "");
+    }
+
+    volatile List<dev.vitlens.faces.PhotoFace> facesToFind = List.of();
+
     @Override
     public List<ExplanationMethod> supportedMethods() {
         return ExplanationMethods.all();
