@@ -16,7 +16,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
 import org.opencv.imgproc.Imgproc;
 
 /**
@@ -104,12 +107,18 @@ public final class BlazeFaceDetector implements FaceFinder {
 
     private final Settings settings;
     private final OnnxGraph graph;
-    private final FloatBuffer input = ByteBuffer.allocateDirect(SIZE * SIZE * 3 * Float.BYTES)
-            .order(ByteOrder.nativeOrder()).asFloatBuffer();
-    private final float[] pixels = new float[SIZE * SIZE * 3];
-    private final Mat bgr = new Mat();
+    /** The input tensor's memory: ONNX Runtime reads it in place, OpenCV writes it through {@link #inputMat}. */
+    private final ByteBuffer inputBytes = ByteBuffer.allocateDirect(SIZE * SIZE * 3 * Float.BYTES)
+            .order(ByteOrder.nativeOrder());
+    private final FloatBuffer input = inputBytes.asFloatBuffer();
+    private final Mat inputMat = new Mat(SIZE, SIZE, CvType.CV_32FC3, inputBytes);
     private final Mat content = new Mat();
-    private byte[] contentBytes = new byte[0];
+    private final Mat contentRgb = new Mat();
+    private Letterbox lastLetterbox;
+    private long letterboxNanos;
+    private long modelNanos;
+    private long decodeNanos;
+    private int passes;
 
     private BlazeFaceDetector(Settings settings, OnnxGraph graph) {
         this.settings = settings;
@@ -170,74 +179,114 @@ public final class BlazeFaceDetector implements FaceFinder {
     }
 
     /**
+     * Wall time of the stages of the last {@link #find}, summed over its passes (two when the rescue pass ran), for
+     * the benchmarks: letterbox (resize and conversion into the input tensor), model (ONNX Runtime, including the
+     * copy of its outputs), decode (scores, boxes, non-maximum suppression, verification, mapping to the frame).
+     */
+    public record StageTimes(long letterboxNanos, long modelNanos, long decodeNanos, int passes) {
+    }
+
+    public StageTimes lastStageTimes() {
+        return new StageTimes(letterboxNanos, modelNanos, decodeNanos, passes);
+    }
+
+    /**
      * @throws IllegalStateException when inference fails (the pipeline reports it on the frame)
      */
     @Override
     public List<DetectedFace> find(Mat frame) {
+        letterboxNanos = 0;
+        modelNanos = 0;
+        decodeNanos = 0;
+        passes = 0;
         if (frame.cols() == 0 || frame.rows() == 0) {
             return List.of();
         }
-        Mat image = frame;
-        if (frame.channels() != 3) {
-            Imgproc.cvtColor(frame, bgr, frame.channels() == 1 ? Imgproc.COLOR_GRAY2BGR : Imgproc.COLOR_BGRA2BGR);
-            image = bgr;
-        }
-        List<DetectedFace> faces = detect(image, settings.fill());
+        List<DetectedFace> faces = detect(frame, settings.fill());
         if (faces.isEmpty() && settings.rescueFill() > 0 && settings.rescueFill() != settings.fill()) {
-            faces = detect(image, settings.rescueFill());
+            faces = detect(frame, settings.rescueFill());
         }
         return faces;
     }
 
     /** All detections scoring at least {@code minScore} at one letterbox fill, largest first. */
-    List<DetectedFace> detect(Mat bgrFrame, double fill) {
-        Letterbox box = Letterbox.of(bgrFrame.cols(), bgrFrame.rows(), SIZE, fill);
+    List<DetectedFace> detect(Mat frame, double fill) {
+        return faces(run(frame, fill), settings.minScore());
+    }
+
+    /** One run of the model on a letterboxed frame: its raw outputs and the letterbox they came through. */
+    record Pass(Letterbox letterbox, float[] scores8, float[] boxes8, float[] scores16, float[] boxes16) {
+    }
+
+    /** Letterboxes the frame (8-bit BGR, grayscale or BGRA) into the input and runs the model once. */
+    Pass run(Mat frame, double fill) {
+        long t0 = System.nanoTime();
+        Letterbox box = Letterbox.of(frame.cols(), frame.rows(), SIZE, fill);
+        FloatBuffer in = toInput(frame, box);
+        long t1 = System.nanoTime();
         Map<String, float[]> out;
         try {
-            out = graph.run(INPUT, toInput(bgrFrame, box), INPUT_SHAPE, OUTPUTS);
+            out = graph.run(INPUT, in, INPUT_SHAPE, OUTPUTS);
         } catch (InferenceException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        List<BlazeFaceDecoder.Detection> raw = BlazeFaceDecoder.decode(out.get(SCORES_8), out.get(BOXES_8),
-                out.get(SCORES_16), out.get(BOXES_16), settings.minScore());
+        long t2 = System.nanoTime();
+        letterboxNanos += t1 - t0;
+        modelNanos += t2 - t1;
+        passes++;
+        return new Pass(box, out.get(SCORES_8), out.get(BOXES_8), out.get(SCORES_16), out.get(BOXES_16));
+    }
+
+    /** The merged detections of one pass scoring at least {@code minScore}, in model-input units, best first. */
+    static List<BlazeFaceDecoder.Detection> candidates(Pass pass, float minScore, double iouThreshold) {
+        return BlazeFaceDecoder.weightedNms(BlazeFaceDecoder.decode(pass.scores8(), pass.boxes8(), pass.scores16(),
+                pass.boxes16(), minScore), iouThreshold);
+    }
+
+    /** The faces of one pass in frame pixels, largest first. */
+    List<DetectedFace> faces(Pass pass, float minScore) {
+        long t0 = System.nanoTime();
         List<DetectedFace> faces = new ArrayList<>();
-        for (BlazeFaceDecoder.Detection d : BlazeFaceDecoder.weightedNms(raw, settings.iouThreshold())) {
-            DetectedFace f = toFrame(d, box);
+        for (BlazeFaceDecoder.Detection d : candidates(pass, minScore, settings.iouThreshold())) {
+            DetectedFace f = toFrame(d, pass.letterbox());
             if (f.box().area() > 0) {
                 faces.add(f);
             }
         }
         faces.sort(Comparator.comparingInt((DetectedFace f) -> f.box().area()).reversed());
+        decodeNanos += System.nanoTime() - t0;
         return faces;
     }
 
-    /** The letterboxed frame as the model's input: NHWC, RGB, (v / 127.5) - 1, padding 0. */
-    private FloatBuffer toInput(Mat bgrFrame, Letterbox box) {
-        box.resizeContent(bgrFrame, content);
-        int cw = box.contentWidth();
-        int ch = box.contentHeight();
-        int n = cw * ch * 3;
-        if (contentBytes.length != n) {
-            contentBytes = new byte[n];
+    /**
+     * Writes the letterboxed frame into the input tensor: NHWC, RGB, (v / 127.5) - 1, padding 0. All in OpenCV on
+     * preallocated buffers: the frame is resized first (so colour conversion and scaling touch only the 128 px
+     * content, not the 640x480 frame), then converted straight into the tensor's memory, which {@link #inputMat}
+     * wraps. The padding is zeroed only when the letterbox changes (the content area is overwritten every time).
+     */
+    FloatBuffer toInput(Mat frame, Letterbox box) {
+        if (!box.equals(lastLetterbox)) {
+            inputMat.setTo(Scalar.all(0));
+            lastLetterbox = box;
         }
-        Mat src = content.isContinuous() ? content : content.clone();
-        src.get(0, 0, contentBytes);
-        if (src != content) {
-            src.release();
-        }
-        Arrays.fill(pixels, 0f);
-        for (int y = 0; y < ch; y++) {
-            int dst = ((y + box.offsetY()) * SIZE + box.offsetX()) * 3;
-            int s = y * cw * 3;
-            for (int x = 0; x < cw; x++, s += 3, dst += 3) {
-                pixels[dst] = (contentBytes[s + 2] & 0xff) / 127.5f - 1f;
-                pixels[dst + 1] = (contentBytes[s + 1] & 0xff) / 127.5f - 1f;
-                pixels[dst + 2] = (contentBytes[s] & 0xff) / 127.5f - 1f;
+        box.resizeContent(frame, content);
+        int code = switch (content.channels()) {
+            case 1 -> Imgproc.COLOR_GRAY2RGB;
+            case 4 -> Imgproc.COLOR_BGRA2RGB;
+            default -> Imgproc.COLOR_BGR2RGB;
+        };
+        Imgproc.cvtColor(content, contentRgb, code);
+        Mat roi = inputMat.submat(new Rect(box.offsetX(), box.offsetY(), box.contentWidth(), box.contentHeight()));
+        try {
+            long address = roi.dataAddr();
+            contentRgb.convertTo(roi, CvType.CV_32F, 1 / 127.5, -1);
+            if (roi.dataAddr() != address) {
+                throw new IllegalStateException("OpenCV reallocated the input tensor's region instead of writing it");
             }
+        } finally {
+            roi.release();
         }
         input.clear();
-        input.put(pixels);
-        input.flip();
         return input;
     }
 
@@ -262,7 +311,8 @@ public final class BlazeFaceDetector implements FaceFinder {
     @Override
     public void close() {
         graph.close();
-        bgr.release();
+        inputMat.release();
         content.release();
+        contentRgb.release();
     }
 }

@@ -57,6 +57,67 @@ class BlazeFaceDetectorTest {
         assertTrue(after.created() > before.created());
     }
 
+    /**
+     * The input tensor written by OpenCV into the tensor's own memory equals the definition, computed here pixel by
+     * pixel: the letterboxed frame as RGB (v / 127.5) - 1 with 0 padding, for BGR, grayscale and BGRA frames, and
+     * after a pass at another fill (whose larger padding must not leak into the next pass).
+     */
+    @Test
+    void inputTensorIsTheLetterboxedFrameInRgbScaledToMinusOneOne() throws Exception {
+        Mat bgr = TestFrames.astronautFrame();
+        Mat gray = new Mat();
+        Imgproc.cvtColor(bgr, gray, Imgproc.COLOR_BGR2GRAY);
+        Mat bgra = new Mat();
+        Imgproc.cvtColor(bgr, bgra, Imgproc.COLOR_BGR2BGRA);
+        Mat portrait = bgr.submat(new Rect(100, 0, 250, 480)).clone();
+        try (BlazeFaceDetector d = open()) {
+            for (double fill : new double[] {1.0, 0.6, 1.0}) {
+                for (Mat m : List.of(bgr, gray, bgra, portrait)) {
+                    Letterbox box = Letterbox.of(m.cols(), m.rows(), 128, fill);
+                    java.nio.FloatBuffer in = d.toInput(m, box);
+                    float[] actual = new float[128 * 128 * 3];
+                    in.duplicate().get(actual);
+                    float[] expected = expectedInput(m, box);
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(expected[i], actual[i], 1e-6, "value " + i + " of " + box + ", "
+                                + m.channels() + " channels");
+                    }
+                }
+            }
+        } finally {
+            for (Mat m : List.of(bgr, gray, bgra, portrait)) {
+                m.release();
+            }
+        }
+    }
+
+    private static float[] expectedInput(Mat frame, Letterbox box) {
+        // As the detector did before its input was written by OpenCV: BGR at full size, resized, converted in Java.
+        Mat three = new Mat();
+        if (frame.channels() == 3) {
+            frame.copyTo(three);
+        } else {
+            Imgproc.cvtColor(frame, three, frame.channels() == 1 ? Imgproc.COLOR_GRAY2BGR : Imgproc.COLOR_BGRA2BGR);
+        }
+        Mat content = new Mat();
+        box.resizeContent(three, content);
+        byte[] px = new byte[box.contentWidth() * box.contentHeight() * 3];
+        content.get(0, 0, px);
+        float[] out = new float[128 * 128 * 3];
+        for (int y = 0; y < box.contentHeight(); y++) {
+            for (int x = 0; x < box.contentWidth(); x++) {
+                int s = (y * box.contentWidth() + x) * 3;
+                int t = ((y + box.offsetY()) * 128 + x + box.offsetX()) * 3;
+                for (int c = 0; c < 3; c++) {
+                    out[t + c] = (px[s + 2 - c] & 0xff) / 127.5f - 1f;
+                }
+            }
+        }
+        three.release();
+        content.release();
+        return out;
+    }
+
     @Test
     void blankAndNoiseFramesHaveNoFace() throws Exception {
         Mat blank = TestFrames.blankFrame(640, 480, 128);
