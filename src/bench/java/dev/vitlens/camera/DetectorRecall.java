@@ -78,6 +78,9 @@ public final class DetectorRecall {
         m.put("blazeface 0.5, no rescue", op.withMinScore(0.5f).withRescueFill(0));
         m.put("blazeface 0.65, no rescue", op.withRescueFill(0));
         m.put("blazeface 0.7, rescue fill 0.6", op.withMinScore(0.7f));
+        m.put("blazeface 0.65, rescue fill 0.6, keypoint check", op.withVerification(FaceGeometry.Rule.standard()));
+        m.put("blazeface 0.6, rescue fill 0.6, keypoint check", op.withMinScore(0.6f)
+                .withVerification(FaceGeometry.Rule.standard()));
         return m;
     }
 

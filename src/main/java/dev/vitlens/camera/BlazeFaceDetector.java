@@ -49,9 +49,11 @@ public final class BlazeFaceDetector implements FaceFinder {
      * @param fill         the frame's longer side's share of the model input (1: plain letterbox; less adds a border)
      * @param rescueFill   when nothing is found, run once more with this fill (0: never); a face filling the whole
      *                     frame, as in a tight crop, is found more easily with some border around it
+     * @param verification keypoint layouts a detection must have to count as a face ({@code null}: no check); a
+     *                     pass whose detections are all rejected counts as finding nothing, so the rescue pass runs
      */
-    public record Settings(Path modelFile, float minScore, double iouThreshold, double fill, double rescueFill)
-            implements FaceFinder.Config {
+    public record Settings(Path modelFile, float minScore, double iouThreshold, double fill, double rescueFill,
+                           FaceGeometry.Rule verification) implements FaceFinder.Config {
 
         public Settings {
             if (!(minScore >= 0 && minScore <= 1)) {
@@ -68,32 +70,40 @@ public final class BlazeFaceDetector implements FaceFinder {
         /**
          * The operating point for live frames and photos, chosen from the recall / false-positive curve in
          * docs/face-detection.md: score 0.65, plain letterbox, and a second pass with the frame at 60% of the input
-         * when the first finds nothing (it rescues faces that fill the frame, such as tight crops).
+         * when the first finds nothing (it rescues faces that fill the frame, such as tight crops). No keypoint
+         * verification: measured with and without, it did not move the curve enough to let a lower score meet the
+         * false-positive target (docs/face-detection.md), so it is an option ({@link #withVerification}).
          */
         public static Settings defaults() {
-            return new Settings(null, 0.65f, 0.3, 1.0, 0.6);
+            return new Settings(null, 0.65f, 0.3, 1.0, 0.6, null);
         }
 
         public Settings withModelFile(Path file) {
-            return new Settings(file, minScore, iouThreshold, fill, rescueFill);
+            return new Settings(file, minScore, iouThreshold, fill, rescueFill, verification);
         }
 
         public Settings withMinScore(float s) {
-            return new Settings(modelFile, s, iouThreshold, fill, rescueFill);
+            return new Settings(modelFile, s, iouThreshold, fill, rescueFill, verification);
         }
 
         public Settings withFill(double f) {
-            return new Settings(modelFile, minScore, iouThreshold, f, rescueFill);
+            return new Settings(modelFile, minScore, iouThreshold, f, rescueFill, verification);
         }
 
         public Settings withRescueFill(double f) {
-            return new Settings(modelFile, minScore, iouThreshold, fill, f);
+            return new Settings(modelFile, minScore, iouThreshold, fill, f, verification);
+        }
+
+        /** @param rule the keypoint check, e.g. {@link FaceGeometry.Rule#standard()}; {@code null} turns it off */
+        public Settings withVerification(FaceGeometry.Rule rule) {
+            return new Settings(modelFile, minScore, iouThreshold, fill, rescueFill, rule);
         }
 
         @Override
         public String describe() {
-            return String.format(Locale.ROOT, "BlazeFace front 128 (min score %.2f, fill %.2f%s%s)", minScore, fill,
+            return String.format(Locale.ROOT, "BlazeFace front 128 (min score %.2f, fill %.2f%s%s%s)", minScore, fill,
                     rescueFill > 0 ? String.format(Locale.ROOT, ", rescue fill %.2f", rescueFill) : "",
+                    verification == null ? "" : ", keypoint check",
                     modelFile == null ? "" : ", " + modelFile);
         }
     }
@@ -209,9 +219,9 @@ public final class BlazeFaceDetector implements FaceFinder {
         return faces;
     }
 
-    /** All detections scoring at least {@code minScore} at one letterbox fill, largest first. */
+    /** All detections scoring at least {@code minScore} (and passing the keypoint check) at one fill, largest first. */
     List<DetectedFace> detect(Mat frame, double fill) {
-        return faces(run(frame, fill), settings.minScore());
+        return faces(run(frame, fill), settings.minScore(), settings.verification());
     }
 
     /** One run of the model on a letterboxed frame: its raw outputs and the letterbox they came through. */
@@ -243,11 +253,19 @@ public final class BlazeFaceDetector implements FaceFinder {
                 pass.boxes16(), minScore), iouThreshold);
     }
 
-    /** The faces of one pass in frame pixels, largest first. */
-    List<DetectedFace> faces(Pass pass, float minScore) {
+    /**
+     * The faces of one pass in frame pixels, largest first.
+     *
+     * @param verification the keypoint check each merged detection must pass, or {@code null}
+     */
+    List<DetectedFace> faces(Pass pass, float minScore, FaceGeometry.Rule verification) {
         long t0 = System.nanoTime();
         List<DetectedFace> faces = new ArrayList<>();
         for (BlazeFaceDecoder.Detection d : candidates(pass, minScore, settings.iouThreshold())) {
+            // Checked in model-input units, before the box is clamped to the frame (a face at the border keeps its shape).
+            if (verification != null && !verification.accepts(FaceGeometry.of(d))) {
+                continue;
+            }
             DetectedFace f = toFrame(d, pass.letterbox());
             if (f.box().area() > 0) {
                 faces.add(f);

@@ -197,6 +197,69 @@ class BlazeFaceDetectorTest {
     }
 
     @Test
+    void withTheKeypointCheckRealFacesAreStillFound() throws Exception {
+        BlazeFaceDetector.Settings checked = BlazeFaceDetector.Settings.defaults()
+                .withVerification(FaceGeometry.Rule.standard());
+        assertTrue(checked.describe().contains("keypoint check"), checked.describe());
+        Mat frame = TestFrames.astronautFrame();
+        Mat six = group(sixHeads());
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(checked)) {
+            List<DetectedFace> faces = d.find(frame);
+            assertEquals(1, faces.size(), faces.toString());
+            assertTrue(FaceDetectorTest.isAstronautFace(faces.get(0).box()), faces.toString());
+            assertEquals(1, d.lastStageTimes().passes(), "found in the first pass");
+            assertEquals(6, d.find(six).size());
+        } finally {
+            frame.release();
+            six.release();
+        }
+    }
+
+    @Test
+    void aPassWhoseDetectionsAreAllRejectedCountsAsNothingFoundSoTheRescuePassRuns() throws Exception {
+        // A rule no face can meet (eyes two box widths apart).
+        FaceGeometry.Rule impossible = new FaceGeometry.Rule(2, 3, 45, 0.85, 0.2, 1.2, 0.45, 0.25, 1.1, 1.5, 0.1);
+        Mat frame = TestFrames.astronautFrame();
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults()
+                .withVerification(impossible))) {
+            assertEquals(List.of(), d.find(frame));
+            BlazeFaceDetector.StageTimes t = d.lastStageTimes();
+            assertEquals(2, t.passes(), "the rescue pass ran");
+            assertTrue(t.letterboxNanos() > 0 && t.modelNanos() > 0 && t.decodeNanos() > 0, t.toString());
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Raw model outputs with two confident anchors: a face-like keypoint layout and the same with the eyes swapped. */
+    @Test
+    void theKeypointCheckDropsOnlyTheImplausibleDetectionOfAPass() throws Exception {
+        float[] scores8 = new float[BlazeFaceDecoder.STRIDE8_ANCHORS];
+        float[] scores16 = new float[BlazeFaceDecoder.STRIDE16_ANCHORS];
+        java.util.Arrays.fill(scores8, -100f);
+        java.util.Arrays.fill(scores16, -100f);
+        float[] boxes8 = new float[BlazeFaceDecoder.STRIDE8_ANCHORS * 16];
+        float[] boxes16 = new float[BlazeFaceDecoder.STRIDE16_ANCHORS * 16];
+        // Stride-16 anchors of row 3, columns 2 and 6: centres (40, 56) and (104, 56) in input pixels. A 40 px box;
+        // eyes 16 px apart, nose 10 px and mouth 18 px below them, ears 36 px apart (offsets from the anchor centre).
+        float[] face = {0, 0, 40, 40, -8, -6, 8, -6, 0, 4, 0, 12, -18, -2, 18, -2};
+        float[] swapped = {0, 0, 40, 40, 8, -6, -8, -6, 0, 4, 0, 12, -18, -2, 18, -2};
+        int plausible = (8 * 3 + 2) * 6;
+        int implausible = (8 * 3 + 6) * 6;
+        scores16[plausible] = 5f;
+        scores16[implausible] = 5f;
+        System.arraycopy(face, 0, boxes16, plausible * 16, 16);
+        System.arraycopy(swapped, 0, boxes16, implausible * 16, 16);
+        BlazeFaceDetector.Pass pass = new BlazeFaceDetector.Pass(Letterbox.of(128, 128, 128, 1.0), scores8, boxes8,
+                scores16, boxes16);
+        try (BlazeFaceDetector d = open()) {
+            assertEquals(2, d.faces(pass, 0.5f, null).size());
+            List<DetectedFace> kept = d.faces(pass, 0.5f, FaceGeometry.Rule.standard());
+            assertEquals(List.of(new Box(20, 36, 40, 40)), kept.stream().map(DetectedFace::box).toList());
+        }
+    }
+
+    @Test
     void faceCutByTheFrameBorderIsFoundAndClamped() throws Exception {
         // The photo pasted so that a fifth of the face (photo x 178..272) lies left of the frame.
         Mat photo = TestFrames.astronaut();
