@@ -20,6 +20,7 @@ import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
 import org.opencv.core.Scalar;
+import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /**
@@ -124,6 +125,10 @@ public final class BlazeFaceDetector implements FaceFinder {
     private final Mat inputMat = new Mat(SIZE, SIZE, CvType.CV_32FC3, inputBytes);
     private final Mat content = new Mat();
     private final Mat contentRgb = new Mat();
+    private final Mat smallerContent = new Mat();
+    /** What {@link #content} holds: the frame resized through this letterbox. */
+    private Letterbox contentBox;
+    /** The letterbox the input tensor was last written through (its padding is zero). */
     private Letterbox lastLetterbox;
     private long letterboxNanos;
     private long modelNanos;
@@ -212,9 +217,12 @@ public final class BlazeFaceDetector implements FaceFinder {
         if (frame.cols() == 0 || frame.rows() == 0) {
             return List.of();
         }
-        List<DetectedFace> faces = detect(frame, settings.fill());
+        Pass first = run(frame, settings.fill());
+        List<DetectedFace> faces = faces(first, settings.minScore(), settings.verification());
         if (faces.isEmpty() && settings.rescueFill() > 0 && settings.rescueFill() != settings.fill()) {
-            faces = detect(frame, settings.rescueFill());
+            Pass rescue = settings.rescueFill() < settings.fill() ? rerun(first, settings.rescueFill())
+                    : run(frame, settings.rescueFill());
+            faces = faces(rescue, settings.minScore(), settings.verification());
         }
         return faces;
     }
@@ -232,7 +240,31 @@ public final class BlazeFaceDetector implements FaceFinder {
     Pass run(Mat frame, double fill) {
         long t0 = System.nanoTime();
         Letterbox box = Letterbox.of(frame.cols(), frame.rows(), SIZE, fill);
-        FloatBuffer in = toInput(frame, box);
+        return infer(box, toInput(frame, box), t0);
+    }
+
+    /**
+     * Runs the model once more on the same frame at a smaller fill, resized from the previous pass's content rather
+     * than from the frame: a 128 px image instead of a 640x480 one (an area resize of 640x480 to the rescue size, a
+     * non-integer ratio, costs about ten times the 128 px one). The content covers the whole frame, so the letterbox
+     * maps back exactly as if the frame itself had been resized.
+     *
+     * @param previous the last pass {@link #run} made (its content is still in the buffer)
+     */
+    Pass rerun(Pass previous, double fill) {
+        long t0 = System.nanoTime();
+        Letterbox last = previous.letterbox();
+        if (!last.equals(contentBox)) {
+            throw new IllegalStateException("the content of " + last + " is no longer in the buffer");
+        }
+        Letterbox box = Letterbox.of(last.frameWidth(), last.frameHeight(), SIZE, fill);
+        if (box.contentWidth() > last.contentWidth() || box.contentHeight() > last.contentHeight()) {
+            throw new IllegalArgumentException("fill " + fill + " is larger than the previous pass's");
+        }
+        return infer(box, toSmallerInput(box), t0);
+    }
+
+    private Pass infer(Letterbox box, FloatBuffer in, long t0) {
         long t1 = System.nanoTime();
         Map<String, float[]> out;
         try {
@@ -283,17 +315,30 @@ public final class BlazeFaceDetector implements FaceFinder {
      * wraps. The padding is zeroed only when the letterbox changes (the content area is overwritten every time).
      */
     FloatBuffer toInput(Mat frame, Letterbox box) {
+        box.resizeContent(frame, content);
+        contentBox = box;
+        return write(content, box);
+    }
+
+    /** The input at a smaller letterbox of the same frame, resized from {@link #content} (see {@link #rerun}). */
+    FloatBuffer toSmallerInput(Letterbox box) {
+        Imgproc.resize(content, smallerContent, new Size(box.contentWidth(), box.contentHeight()), 0, 0,
+                Imgproc.INTER_AREA);
+        return write(smallerContent, box);
+    }
+
+    /** Writes the resized frame (size: the letterbox's content) into the input tensor at the letterbox's offset. */
+    private FloatBuffer write(Mat resized, Letterbox box) {
         if (!box.equals(lastLetterbox)) {
             inputMat.setTo(Scalar.all(0));
             lastLetterbox = box;
         }
-        box.resizeContent(frame, content);
-        int code = switch (content.channels()) {
+        int code = switch (resized.channels()) {
             case 1 -> Imgproc.COLOR_GRAY2RGB;
             case 4 -> Imgproc.COLOR_BGRA2RGB;
             default -> Imgproc.COLOR_BGR2RGB;
         };
-        Imgproc.cvtColor(content, contentRgb, code);
+        Imgproc.cvtColor(resized, contentRgb, code);
         Mat roi = inputMat.submat(new Rect(box.offsetX(), box.offsetY(), box.contentWidth(), box.contentHeight()));
         try {
             long address = roi.dataAddr();
@@ -332,5 +377,6 @@ public final class BlazeFaceDetector implements FaceFinder {
         inputMat.release();
         content.release();
         contentRgb.release();
+        smallerContent.release();
     }
 }

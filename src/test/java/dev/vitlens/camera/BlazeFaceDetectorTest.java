@@ -91,6 +91,52 @@ class BlazeFaceDetectorTest {
         }
     }
 
+    /**
+     * The rescue pass resizes the first pass's 128 px content instead of the frame: its input is close to the frame's
+     * own resize at that fill, and a face it finds maps back to the same frame box.
+     */
+    @Test
+    void theRescuePassFromTheFirstContentMatchesResizingTheFrame() throws Exception {
+        // A tight crop of the astronaut's head: the face fills the frame, the rescue pass's case.
+        Mat photo = TestFrames.astronaut();
+        Mat tight = photo.submat(new Rect(150, 40, 150, 180)).clone();
+        Letterbox whole = Letterbox.of(150, 180, 128, 1.0);
+        Letterbox small = Letterbox.of(150, 180, 128, 0.6);
+        try (BlazeFaceDetector d = open()) {
+            float[] fromFrame = new float[128 * 128 * 3];
+            d.toInput(tight, small).get(fromFrame);
+            d.toInput(tight, whole);
+            float[] fromContent = new float[128 * 128 * 3];
+            d.toSmallerInput(small).get(fromContent);
+            double sum = 0;
+            double max = 0;
+            for (int i = 0; i < fromFrame.length; i++) {
+                double diff = Math.abs(fromFrame[i] - fromContent[i]);
+                sum += diff;
+                max = Math.max(max, diff);
+            }
+            assertTrue(sum / fromFrame.length < 0.01 && max < 0.2, "mean " + sum / fromFrame.length + ", max " + max);
+
+            List<DetectedFace> direct = d.faces(d.run(tight, 0.6), 0.5f, null);
+            BlazeFaceDetector.Pass first = d.run(tight, 1.0);
+            BlazeFaceDetector.Pass rescue = d.rerun(first, 0.6);
+            assertEquals(small, rescue.letterbox());
+            List<DetectedFace> rescued = d.faces(rescue, 0.5f, null);
+            assertEquals(1, direct.size(), direct.toString());
+            assertEquals(1, rescued.size(), rescued.toString());
+            Box x = direct.get(0).box();
+            Box y = rescued.get(0).box();
+            assertTrue(Math.abs(x.x() - y.x()) <= 3 && Math.abs(x.y() - y.y()) <= 3 && Math.abs(x.width() - y.width()) <= 3
+                    && Math.abs(x.height() - y.height()) <= 3, x + " vs " + y);
+            // Once another frame has been letterboxed, the first content is gone.
+            d.run(photo, 1.0);
+            assertThrows(IllegalStateException.class, () -> d.rerun(first, 0.6));
+        } finally {
+            photo.release();
+            tight.release();
+        }
+    }
+
     private static float[] expectedInput(Mat frame, Letterbox box) {
         // As the detector did before its input was written by OpenCV: BGR at full size, resized, converted in Java.
         Mat three = new Mat();

@@ -22,7 +22,8 @@ import org.opencv.imgproc.Imgproc;
  * Recall / false-positive curve of BlazeFace by score threshold, next to the cascade presets (one point each: they
  * have no score). Recall is measured on the face-mask images as they are ("tight": mostly face crops) and "framed"
  * (each image scaled to 200x200 on a grey 640x480 canvas, a face at arm's length from a webcam); false positives on
- * {@link NonFaceImages}. Each BlazeFace image is run once per letterbox fill (1.0, 0.8, 0.6) keeping its best score,
+ * {@link NonFaceImages}. Each BlazeFace image is run once per letterbox fill (1.0, and 0.8 and 0.6 resized from the
+ * 1.0 pass's content as the detector's rescue pass does) keeping its best score,
  * so every threshold and the "rescue" variants (a second pass at a smaller fill when the first finds nothing) come
  * from the same runs. The same runs are decoded once more per threshold with the keypoint check
  * ({@link FaceGeometry.Rule#standard()}) exactly as the detector applies it (non-maximum suppression at that threshold,
@@ -226,8 +227,10 @@ public final class DetectorCurve {
     private static Scores score(BlazeFaceDetector d, Mat m, int index, Boolean face, String set) {
         double[] best = new double[FILLS.length];
         boolean[][] checked = new boolean[FILLS.length][THRESHOLDS.length];
+        BlazeFaceDetector.Pass whole = null;
         for (int f = 0; f < FILLS.length; f++) {
-            BlazeFaceDetector.Pass pass = d.run(m, FILLS[f]);
+            // The smaller fills from the fill-1.0 content, as the detector's rescue pass makes them.
+            BlazeFaceDetector.Pass pass = f == 0 ? whole = d.run(m, FILLS[f]) : d.rerun(whole, FILLS[f]);
             for (DetectedFace x : d.faces(pass, d.settings().minScore(), null)) {
                 best[f] = Math.max(best[f], x.score());
             }
