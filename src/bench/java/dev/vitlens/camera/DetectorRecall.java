@@ -78,6 +78,9 @@ public final class DetectorRecall {
         m.put("blazeface 0.5, no rescue", op.withMinScore(0.5f).withRescueFill(0));
         m.put("blazeface 0.65, no rescue", op.withRescueFill(0));
         m.put("blazeface 0.7, rescue fill 0.6", op.withMinScore(0.7f));
+        m.put("blazeface 0.65, rescue fill 0.6, keypoint check", op.withVerification(FaceGeometry.Rule.standard()));
+        m.put("blazeface 0.6, rescue fill 0.6, keypoint check", op.withMinScore(0.6f)
+                .withVerification(FaceGeometry.Rule.standard()));
         return m;
     }
 
@@ -182,6 +185,7 @@ public final class DetectorRecall {
         System.out.println("|---|---|---|---|---|---|");
         Map<String, FaceFinder.Config> all = new LinkedHashMap<>(blazeFace ? blazeFaceConfigs() : configs());
         List<String> names = wanted != null ? wanted : new ArrayList<>(all.keySet());
+        List<String> stageRows = new ArrayList<>();
         for (String name : names) {
             FaceFinder.Config s = all.get(name);
             if (s == null) {
@@ -197,7 +201,49 @@ public final class DetectorRecall {
                 System.out.printf(Locale.ROOT, "| %s | %.1f%% (%d/%d) | %.1f%% (%d/%d) | %.1f%% | %.2f | %.2f |%n", name,
                         100 * a.recall(), a.withFace(), a.images(), 100 * b.recall(), b.withFace(), b.images(),
                         100.0 * (a.withSeveral() + b.withSeveral()) / (a.images() + b.images()), ms, live.medianMs());
+                if (d instanceof BlazeFaceDetector blaze) {
+                    stageRows.add(stageRow(name, blaze, liveFrames, STAGE_ROUNDS));
+                }
             }
         }
+        if (!stageRows.isEmpty()) {
+            System.out.printf(Locale.ROOT, "%nBlazeFace per-stage medians on the %d 640x480 frames (x %d rounds; letterbox ="
+                    + " resize and conversion into the input tensor, model = ONNX Runtime run and output copy, decode ="
+                    + " scores, NMS, verification, mapping; summed over both passes when the rescue pass ran)%n%n",
+                    liveFrames.size(), STAGE_ROUNDS);
+            System.out.println("| config | letterbox ms | model ms | decode ms | whole find() ms | frames with a rescue pass |");
+            System.out.println("|---|---|---|---|---|---|");
+            stageRows.forEach(System.out::println);
+        }
+    }
+
+    private static final int STAGE_ROUNDS = 20;
+
+    /** Where a BlazeFace find() spends its time: median of each stage over {@code rounds} passes over the frames. */
+    static String stageRow(String name, BlazeFaceDetector d, List<Mat> frames, int rounds) {
+        int n = frames.size() * rounds;
+        double[] letterbox = new double[n];
+        double[] model = new double[n];
+        double[] decode = new double[n];
+        double[] whole = new double[n];
+        int rescued = 0;
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            d.find(frames.get(i % frames.size()));
+            whole[i] = (System.nanoTime() - t) / 1e6;
+            BlazeFaceDetector.StageTimes s = d.lastStageTimes();
+            letterbox[i] = s.letterboxNanos() / 1e6;
+            model[i] = s.modelNanos() / 1e6;
+            decode[i] = s.decodeNanos() / 1e6;
+            rescued += s.passes() > 1 ? 1 : 0;
+        }
+        return String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.1f%% |", name, median(letterbox),
+                median(model), median(decode), median(whole), 100.0 * rescued / n);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length == 0 ? 0 : s[s.length / 2];
     }
 }

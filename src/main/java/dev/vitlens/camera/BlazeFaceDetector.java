@@ -16,7 +16,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
+import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /**
@@ -46,9 +50,11 @@ public final class BlazeFaceDetector implements FaceFinder {
      * @param fill         the frame's longer side's share of the model input (1: plain letterbox; less adds a border)
      * @param rescueFill   when nothing is found, run once more with this fill (0: never); a face filling the whole
      *                     frame, as in a tight crop, is found more easily with some border around it
+     * @param verification keypoint layouts a detection must have to count as a face ({@code null}: no check); a
+     *                     pass whose detections are all rejected counts as finding nothing, so the rescue pass runs
      */
-    public record Settings(Path modelFile, float minScore, double iouThreshold, double fill, double rescueFill)
-            implements FaceFinder.Config {
+    public record Settings(Path modelFile, float minScore, double iouThreshold, double fill, double rescueFill,
+                           FaceGeometry.Rule verification) implements FaceFinder.Config {
 
         public Settings {
             if (!(minScore >= 0 && minScore <= 1)) {
@@ -65,32 +71,40 @@ public final class BlazeFaceDetector implements FaceFinder {
         /**
          * The operating point for live frames and photos, chosen from the recall / false-positive curve in
          * docs/face-detection.md: score 0.65, plain letterbox, and a second pass with the frame at 60% of the input
-         * when the first finds nothing (it rescues faces that fill the frame, such as tight crops).
+         * when the first finds nothing (it rescues faces that fill the frame, such as tight crops). No keypoint
+         * verification: measured with and without, it did not move the curve enough to let a lower score meet the
+         * false-positive target (docs/face-detection.md), so it is an option ({@link #withVerification}).
          */
         public static Settings defaults() {
-            return new Settings(null, 0.65f, 0.3, 1.0, 0.6);
+            return new Settings(null, 0.65f, 0.3, 1.0, 0.6, null);
         }
 
         public Settings withModelFile(Path file) {
-            return new Settings(file, minScore, iouThreshold, fill, rescueFill);
+            return new Settings(file, minScore, iouThreshold, fill, rescueFill, verification);
         }
 
         public Settings withMinScore(float s) {
-            return new Settings(modelFile, s, iouThreshold, fill, rescueFill);
+            return new Settings(modelFile, s, iouThreshold, fill, rescueFill, verification);
         }
 
         public Settings withFill(double f) {
-            return new Settings(modelFile, minScore, iouThreshold, f, rescueFill);
+            return new Settings(modelFile, minScore, iouThreshold, f, rescueFill, verification);
         }
 
         public Settings withRescueFill(double f) {
-            return new Settings(modelFile, minScore, iouThreshold, fill, f);
+            return new Settings(modelFile, minScore, iouThreshold, fill, f, verification);
+        }
+
+        /** @param rule the keypoint check, e.g. {@link FaceGeometry.Rule#standard()}; {@code null} turns it off */
+        public Settings withVerification(FaceGeometry.Rule rule) {
+            return new Settings(modelFile, minScore, iouThreshold, fill, rescueFill, rule);
         }
 
         @Override
         public String describe() {
-            return String.format(Locale.ROOT, "BlazeFace front 128 (min score %.2f, fill %.2f%s%s)", minScore, fill,
+            return String.format(Locale.ROOT, "BlazeFace front 128 (min score %.2f, fill %.2f%s%s%s)", minScore, fill,
                     rescueFill > 0 ? String.format(Locale.ROOT, ", rescue fill %.2f", rescueFill) : "",
+                    verification == null ? "" : ", keypoint check",
                     modelFile == null ? "" : ", " + modelFile);
         }
     }
@@ -104,12 +118,22 @@ public final class BlazeFaceDetector implements FaceFinder {
 
     private final Settings settings;
     private final OnnxGraph graph;
-    private final FloatBuffer input = ByteBuffer.allocateDirect(SIZE * SIZE * 3 * Float.BYTES)
-            .order(ByteOrder.nativeOrder()).asFloatBuffer();
-    private final float[] pixels = new float[SIZE * SIZE * 3];
-    private final Mat bgr = new Mat();
+    /** The input tensor's memory: ONNX Runtime reads it in place, OpenCV writes it through {@link #inputMat}. */
+    private final ByteBuffer inputBytes = ByteBuffer.allocateDirect(SIZE * SIZE * 3 * Float.BYTES)
+            .order(ByteOrder.nativeOrder());
+    private final FloatBuffer input = inputBytes.asFloatBuffer();
+    private final Mat inputMat = new Mat(SIZE, SIZE, CvType.CV_32FC3, inputBytes);
     private final Mat content = new Mat();
-    private byte[] contentBytes = new byte[0];
+    private final Mat contentRgb = new Mat();
+    private final Mat smallerContent = new Mat();
+    /** What {@link #content} holds: the frame resized through this letterbox. */
+    private Letterbox contentBox;
+    /** The letterbox the input tensor was last written through (its padding is zero). */
+    private Letterbox lastLetterbox;
+    private long letterboxNanos;
+    private long modelNanos;
+    private long decodeNanos;
+    private int passes;
 
     private BlazeFaceDetector(Settings settings, OnnxGraph graph) {
         this.settings = settings;
@@ -170,74 +194,162 @@ public final class BlazeFaceDetector implements FaceFinder {
     }
 
     /**
+     * Wall time of the stages of the last {@link #find}, summed over its passes (two when the rescue pass ran), for
+     * the benchmarks: letterbox (resize and conversion into the input tensor), model (ONNX Runtime, including the
+     * copy of its outputs), decode (scores, boxes, non-maximum suppression, verification, mapping to the frame).
+     */
+    public record StageTimes(long letterboxNanos, long modelNanos, long decodeNanos, int passes) {
+    }
+
+    public StageTimes lastStageTimes() {
+        return new StageTimes(letterboxNanos, modelNanos, decodeNanos, passes);
+    }
+
+    /**
      * @throws IllegalStateException when inference fails (the pipeline reports it on the frame)
      */
     @Override
     public List<DetectedFace> find(Mat frame) {
+        letterboxNanos = 0;
+        modelNanos = 0;
+        decodeNanos = 0;
+        passes = 0;
         if (frame.cols() == 0 || frame.rows() == 0) {
             return List.of();
         }
-        Mat image = frame;
-        if (frame.channels() != 3) {
-            Imgproc.cvtColor(frame, bgr, frame.channels() == 1 ? Imgproc.COLOR_GRAY2BGR : Imgproc.COLOR_BGRA2BGR);
-            image = bgr;
-        }
-        List<DetectedFace> faces = detect(image, settings.fill());
+        Pass first = run(frame, settings.fill());
+        List<DetectedFace> faces = faces(first, settings.minScore(), settings.verification());
         if (faces.isEmpty() && settings.rescueFill() > 0 && settings.rescueFill() != settings.fill()) {
-            faces = detect(image, settings.rescueFill());
+            Pass rescue = settings.rescueFill() < settings.fill() ? rerun(first, settings.rescueFill())
+                    : run(frame, settings.rescueFill());
+            faces = faces(rescue, settings.minScore(), settings.verification());
         }
         return faces;
     }
 
-    /** All detections scoring at least {@code minScore} at one letterbox fill, largest first. */
-    List<DetectedFace> detect(Mat bgrFrame, double fill) {
-        Letterbox box = Letterbox.of(bgrFrame.cols(), bgrFrame.rows(), SIZE, fill);
+    /** All detections scoring at least {@code minScore} (and passing the keypoint check) at one fill, largest first. */
+    List<DetectedFace> detect(Mat frame, double fill) {
+        return faces(run(frame, fill), settings.minScore(), settings.verification());
+    }
+
+    /** One run of the model on a letterboxed frame: its raw outputs and the letterbox they came through. */
+    record Pass(Letterbox letterbox, float[] scores8, float[] boxes8, float[] scores16, float[] boxes16) {
+    }
+
+    /** Letterboxes the frame (8-bit BGR, grayscale or BGRA) into the input and runs the model once. */
+    Pass run(Mat frame, double fill) {
+        long t0 = System.nanoTime();
+        Letterbox box = Letterbox.of(frame.cols(), frame.rows(), SIZE, fill);
+        return infer(box, toInput(frame, box), t0);
+    }
+
+    /**
+     * Runs the model once more on the same frame at a smaller fill, resized from the previous pass's content rather
+     * than from the frame: a 128 px image instead of a 640x480 one (an area resize of 640x480 to the rescue size, a
+     * non-integer ratio, costs about ten times the 128 px one). The content covers the whole frame, so the letterbox
+     * maps back exactly as if the frame itself had been resized.
+     *
+     * @param previous the last pass {@link #run} made (its content is still in the buffer)
+     */
+    Pass rerun(Pass previous, double fill) {
+        long t0 = System.nanoTime();
+        Letterbox last = previous.letterbox();
+        if (!last.equals(contentBox)) {
+            throw new IllegalStateException("the content of " + last + " is no longer in the buffer");
+        }
+        Letterbox box = Letterbox.of(last.frameWidth(), last.frameHeight(), SIZE, fill);
+        if (box.contentWidth() > last.contentWidth() || box.contentHeight() > last.contentHeight()) {
+            throw new IllegalArgumentException("fill " + fill + " is larger than the previous pass's");
+        }
+        return infer(box, toSmallerInput(box), t0);
+    }
+
+    private Pass infer(Letterbox box, FloatBuffer in, long t0) {
+        long t1 = System.nanoTime();
         Map<String, float[]> out;
         try {
-            out = graph.run(INPUT, toInput(bgrFrame, box), INPUT_SHAPE, OUTPUTS);
+            out = graph.run(INPUT, in, INPUT_SHAPE, OUTPUTS);
         } catch (InferenceException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        List<BlazeFaceDecoder.Detection> raw = BlazeFaceDecoder.decode(out.get(SCORES_8), out.get(BOXES_8),
-                out.get(SCORES_16), out.get(BOXES_16), settings.minScore());
+        long t2 = System.nanoTime();
+        letterboxNanos += t1 - t0;
+        modelNanos += t2 - t1;
+        passes++;
+        return new Pass(box, out.get(SCORES_8), out.get(BOXES_8), out.get(SCORES_16), out.get(BOXES_16));
+    }
+
+    /** The merged detections of one pass scoring at least {@code minScore}, in model-input units, best first. */
+    static List<BlazeFaceDecoder.Detection> candidates(Pass pass, float minScore, double iouThreshold) {
+        return BlazeFaceDecoder.weightedNms(BlazeFaceDecoder.decode(pass.scores8(), pass.boxes8(), pass.scores16(),
+                pass.boxes16(), minScore), iouThreshold);
+    }
+
+    /**
+     * The faces of one pass in frame pixels, largest first.
+     *
+     * @param verification the keypoint check each merged detection must pass, or {@code null}
+     */
+    List<DetectedFace> faces(Pass pass, float minScore, FaceGeometry.Rule verification) {
+        long t0 = System.nanoTime();
         List<DetectedFace> faces = new ArrayList<>();
-        for (BlazeFaceDecoder.Detection d : BlazeFaceDecoder.weightedNms(raw, settings.iouThreshold())) {
-            DetectedFace f = toFrame(d, box);
+        for (BlazeFaceDecoder.Detection d : candidates(pass, minScore, settings.iouThreshold())) {
+            // Checked in model-input units, before the box is clamped to the frame (a face at the border keeps its shape).
+            if (verification != null && !verification.accepts(FaceGeometry.of(d))) {
+                continue;
+            }
+            DetectedFace f = toFrame(d, pass.letterbox());
             if (f.box().area() > 0) {
                 faces.add(f);
             }
         }
         faces.sort(Comparator.comparingInt((DetectedFace f) -> f.box().area()).reversed());
+        decodeNanos += System.nanoTime() - t0;
         return faces;
     }
 
-    /** The letterboxed frame as the model's input: NHWC, RGB, (v / 127.5) - 1, padding 0. */
-    private FloatBuffer toInput(Mat bgrFrame, Letterbox box) {
-        box.resizeContent(bgrFrame, content);
-        int cw = box.contentWidth();
-        int ch = box.contentHeight();
-        int n = cw * ch * 3;
-        if (contentBytes.length != n) {
-            contentBytes = new byte[n];
+    /**
+     * Writes the letterboxed frame into the input tensor: NHWC, RGB, (v / 127.5) - 1, padding 0. All in OpenCV on
+     * preallocated buffers: the frame is resized first (so colour conversion and scaling touch only the 128 px
+     * content, not the 640x480 frame), then converted straight into the tensor's memory, which {@link #inputMat}
+     * wraps. The padding is zeroed only when the letterbox changes (the content area is overwritten every time).
+     */
+    FloatBuffer toInput(Mat frame, Letterbox box) {
+        box.resizeContent(frame, content);
+        contentBox = box;
+        return write(content, box);
+    }
+
+    /** The input at a smaller letterbox of the same frame, resized from {@link #content} (see {@link #rerun}). */
+    FloatBuffer toSmallerInput(Letterbox box) {
+        Imgproc.resize(content, smallerContent, new Size(box.contentWidth(), box.contentHeight()), 0, 0,
+                Imgproc.INTER_AREA);
+        return write(smallerContent, box);
+    }
+
+    /** Writes the resized frame (size: the letterbox's content) into the input tensor at the letterbox's offset. */
+    private FloatBuffer write(Mat resized, Letterbox box) {
+        if (!box.equals(lastLetterbox)) {
+            inputMat.setTo(Scalar.all(0));
+            lastLetterbox = box;
         }
-        Mat src = content.isContinuous() ? content : content.clone();
-        src.get(0, 0, contentBytes);
-        if (src != content) {
-            src.release();
-        }
-        Arrays.fill(pixels, 0f);
-        for (int y = 0; y < ch; y++) {
-            int dst = ((y + box.offsetY()) * SIZE + box.offsetX()) * 3;
-            int s = y * cw * 3;
-            for (int x = 0; x < cw; x++, s += 3, dst += 3) {
-                pixels[dst] = (contentBytes[s + 2] & 0xff) / 127.5f - 1f;
-                pixels[dst + 1] = (contentBytes[s + 1] & 0xff) / 127.5f - 1f;
-                pixels[dst + 2] = (contentBytes[s] & 0xff) / 127.5f - 1f;
+        int code = switch (resized.channels()) {
+            case 1 -> Imgproc.COLOR_GRAY2RGB;
+            case 4 -> Imgproc.COLOR_BGRA2RGB;
+            default -> Imgproc.COLOR_BGR2RGB;
+        };
+        Imgproc.cvtColor(resized, contentRgb, code);
+        Mat roi = inputMat.submat(new Rect(box.offsetX(), box.offsetY(), box.contentWidth(), box.contentHeight()));
+        try {
+            long address = roi.dataAddr();
+            contentRgb.convertTo(roi, CvType.CV_32F, 1 / 127.5, -1);
+            if (roi.dataAddr() != address) {
+                throw new IllegalStateException("OpenCV reallocated the input tensor's region instead of writing it");
             }
+        } finally {
+            roi.release();
         }
         input.clear();
-        input.put(pixels);
-        input.flip();
         return input;
     }
 
@@ -262,7 +374,9 @@ public final class BlazeFaceDetector implements FaceFinder {
     @Override
     public void close() {
         graph.close();
-        bgr.release();
+        inputMat.release();
         content.release();
+        contentRgb.release();
+        smallerContent.release();
     }
 }

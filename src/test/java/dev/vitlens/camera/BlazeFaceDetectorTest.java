@@ -57,6 +57,113 @@ class BlazeFaceDetectorTest {
         assertTrue(after.created() > before.created());
     }
 
+    /**
+     * The input tensor written by OpenCV into the tensor's own memory equals the definition, computed here pixel by
+     * pixel: the letterboxed frame as RGB (v / 127.5) - 1 with 0 padding, for BGR, grayscale and BGRA frames, and
+     * after a pass at another fill (whose larger padding must not leak into the next pass).
+     */
+    @Test
+    void inputTensorIsTheLetterboxedFrameInRgbScaledToMinusOneOne() throws Exception {
+        Mat bgr = TestFrames.astronautFrame();
+        Mat gray = new Mat();
+        Imgproc.cvtColor(bgr, gray, Imgproc.COLOR_BGR2GRAY);
+        Mat bgra = new Mat();
+        Imgproc.cvtColor(bgr, bgra, Imgproc.COLOR_BGR2BGRA);
+        Mat portrait = bgr.submat(new Rect(100, 0, 250, 480)).clone();
+        try (BlazeFaceDetector d = open()) {
+            for (double fill : new double[] {1.0, 0.6, 1.0}) {
+                for (Mat m : List.of(bgr, gray, bgra, portrait)) {
+                    Letterbox box = Letterbox.of(m.cols(), m.rows(), 128, fill);
+                    java.nio.FloatBuffer in = d.toInput(m, box);
+                    float[] actual = new float[128 * 128 * 3];
+                    in.duplicate().get(actual);
+                    float[] expected = expectedInput(m, box);
+                    for (int i = 0; i < expected.length; i++) {
+                        assertEquals(expected[i], actual[i], 1e-6, "value " + i + " of " + box + ", "
+                                + m.channels() + " channels");
+                    }
+                }
+            }
+        } finally {
+            for (Mat m : List.of(bgr, gray, bgra, portrait)) {
+                m.release();
+            }
+        }
+    }
+
+    /**
+     * The rescue pass resizes the first pass's 128 px content instead of the frame: its input is close to the frame's
+     * own resize at that fill, and a face it finds maps back to the same frame box.
+     */
+    @Test
+    void theRescuePassFromTheFirstContentMatchesResizingTheFrame() throws Exception {
+        // A tight crop of the astronaut's head: the face fills the frame, the rescue pass's case.
+        Mat photo = TestFrames.astronaut();
+        Mat tight = photo.submat(new Rect(150, 40, 150, 180)).clone();
+        Letterbox whole = Letterbox.of(150, 180, 128, 1.0);
+        Letterbox small = Letterbox.of(150, 180, 128, 0.6);
+        try (BlazeFaceDetector d = open()) {
+            float[] fromFrame = new float[128 * 128 * 3];
+            d.toInput(tight, small).get(fromFrame);
+            d.toInput(tight, whole);
+            float[] fromContent = new float[128 * 128 * 3];
+            d.toSmallerInput(small).get(fromContent);
+            double sum = 0;
+            double max = 0;
+            for (int i = 0; i < fromFrame.length; i++) {
+                double diff = Math.abs(fromFrame[i] - fromContent[i]);
+                sum += diff;
+                max = Math.max(max, diff);
+            }
+            assertTrue(sum / fromFrame.length < 0.01 && max < 0.2, "mean " + sum / fromFrame.length + ", max " + max);
+
+            List<DetectedFace> direct = d.faces(d.run(tight, 0.6), 0.5f, null);
+            BlazeFaceDetector.Pass first = d.run(tight, 1.0);
+            BlazeFaceDetector.Pass rescue = d.rerun(first, 0.6);
+            assertEquals(small, rescue.letterbox());
+            List<DetectedFace> rescued = d.faces(rescue, 0.5f, null);
+            assertEquals(1, direct.size(), direct.toString());
+            assertEquals(1, rescued.size(), rescued.toString());
+            Box x = direct.get(0).box();
+            Box y = rescued.get(0).box();
+            assertTrue(Math.abs(x.x() - y.x()) <= 3 && Math.abs(x.y() - y.y()) <= 3 && Math.abs(x.width() - y.width()) <= 3
+                    && Math.abs(x.height() - y.height()) <= 3, x + " vs " + y);
+            // Once another frame has been letterboxed, the first content is gone.
+            d.run(photo, 1.0);
+            assertThrows(IllegalStateException.class, () -> d.rerun(first, 0.6));
+        } finally {
+            photo.release();
+            tight.release();
+        }
+    }
+
+    private static float[] expectedInput(Mat frame, Letterbox box) {
+        // As the detector did before its input was written by OpenCV: BGR at full size, resized, converted in Java.
+        Mat three = new Mat();
+        if (frame.channels() == 3) {
+            frame.copyTo(three);
+        } else {
+            Imgproc.cvtColor(frame, three, frame.channels() == 1 ? Imgproc.COLOR_GRAY2BGR : Imgproc.COLOR_BGRA2BGR);
+        }
+        Mat content = new Mat();
+        box.resizeContent(three, content);
+        byte[] px = new byte[box.contentWidth() * box.contentHeight() * 3];
+        content.get(0, 0, px);
+        float[] out = new float[128 * 128 * 3];
+        for (int y = 0; y < box.contentHeight(); y++) {
+            for (int x = 0; x < box.contentWidth(); x++) {
+                int s = (y * box.contentWidth() + x) * 3;
+                int t = ((y + box.offsetY()) * 128 + x + box.offsetX()) * 3;
+                for (int c = 0; c < 3; c++) {
+                    out[t + c] = (px[s + 2 - c] & 0xff) / 127.5f - 1f;
+                }
+            }
+        }
+        three.release();
+        content.release();
+        return out;
+    }
+
     @Test
     void blankAndNoiseFramesHaveNoFace() throws Exception {
         Mat blank = TestFrames.blankFrame(640, 480, 128);
@@ -132,6 +239,69 @@ class BlazeFaceDetectorTest {
             }
         } finally {
             frame.release();
+        }
+    }
+
+    @Test
+    void withTheKeypointCheckRealFacesAreStillFound() throws Exception {
+        BlazeFaceDetector.Settings checked = BlazeFaceDetector.Settings.defaults()
+                .withVerification(FaceGeometry.Rule.standard());
+        assertTrue(checked.describe().contains("keypoint check"), checked.describe());
+        Mat frame = TestFrames.astronautFrame();
+        Mat six = group(sixHeads());
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(checked)) {
+            List<DetectedFace> faces = d.find(frame);
+            assertEquals(1, faces.size(), faces.toString());
+            assertTrue(FaceDetectorTest.isAstronautFace(faces.get(0).box()), faces.toString());
+            assertEquals(1, d.lastStageTimes().passes(), "found in the first pass");
+            assertEquals(6, d.find(six).size());
+        } finally {
+            frame.release();
+            six.release();
+        }
+    }
+
+    @Test
+    void aPassWhoseDetectionsAreAllRejectedCountsAsNothingFoundSoTheRescuePassRuns() throws Exception {
+        // A rule no face can meet (eyes two box widths apart).
+        FaceGeometry.Rule impossible = new FaceGeometry.Rule(2, 3, 45, 0.85, 0.2, 1.2, 0.45, 0.25, 1.1, 1.5, 0.1);
+        Mat frame = TestFrames.astronautFrame();
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults()
+                .withVerification(impossible))) {
+            assertEquals(List.of(), d.find(frame));
+            BlazeFaceDetector.StageTimes t = d.lastStageTimes();
+            assertEquals(2, t.passes(), "the rescue pass ran");
+            assertTrue(t.letterboxNanos() > 0 && t.modelNanos() > 0 && t.decodeNanos() > 0, t.toString());
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Raw model outputs with two confident anchors: a face-like keypoint layout and the same with the eyes swapped. */
+    @Test
+    void theKeypointCheckDropsOnlyTheImplausibleDetectionOfAPass() throws Exception {
+        float[] scores8 = new float[BlazeFaceDecoder.STRIDE8_ANCHORS];
+        float[] scores16 = new float[BlazeFaceDecoder.STRIDE16_ANCHORS];
+        java.util.Arrays.fill(scores8, -100f);
+        java.util.Arrays.fill(scores16, -100f);
+        float[] boxes8 = new float[BlazeFaceDecoder.STRIDE8_ANCHORS * 16];
+        float[] boxes16 = new float[BlazeFaceDecoder.STRIDE16_ANCHORS * 16];
+        // Stride-16 anchors of row 3, columns 2 and 6: centres (40, 56) and (104, 56) in input pixels. A 40 px box;
+        // eyes 16 px apart, nose 10 px and mouth 18 px below them, ears 36 px apart (offsets from the anchor centre).
+        float[] face = {0, 0, 40, 40, -8, -6, 8, -6, 0, 4, 0, 12, -18, -2, 18, -2};
+        float[] swapped = {0, 0, 40, 40, 8, -6, -8, -6, 0, 4, 0, 12, -18, -2, 18, -2};
+        int plausible = (8 * 3 + 2) * 6;
+        int implausible = (8 * 3 + 6) * 6;
+        scores16[plausible] = 5f;
+        scores16[implausible] = 5f;
+        System.arraycopy(face, 0, boxes16, plausible * 16, 16);
+        System.arraycopy(swapped, 0, boxes16, implausible * 16, 16);
+        BlazeFaceDetector.Pass pass = new BlazeFaceDetector.Pass(Letterbox.of(128, 128, 128, 1.0), scores8, boxes8,
+                scores16, boxes16);
+        try (BlazeFaceDetector d = open()) {
+            assertEquals(2, d.faces(pass, 0.5f, null).size());
+            List<DetectedFace> kept = d.faces(pass, 0.5f, FaceGeometry.Rule.standard());
+            assertEquals(List.of(new Box(20, 36, 40, 40)), kept.stream().map(DetectedFace::box).toList());
         }
     }
 
