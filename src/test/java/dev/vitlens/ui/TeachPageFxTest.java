@@ -109,6 +109,10 @@ class TeachPageFxTest {
         TeachViewModel teach = viewModel.teach();
         waitUntil(() -> teach.inputProperty().get() != null && !teach.busyProperty().get()
                 && teach.inputProperty().get().model().id().equals(modelId));
+        // Choosing the model re-runs the start-up sample and opening the file runs it again: let a second lesson
+        // run for the same picture land before a test takes the input as "the" one.
+        WaitForAsyncUtils.sleep(300, TimeUnit.MILLISECONDS);
+        waitUntil(() -> !viewModel.session().busyProperty().get() && !teach.busyProperty().get());
         return teach;
     }
 

@@ -203,8 +203,9 @@ class WorkbenchFxTest {
     @Test
     void aRegisteredPageIsATabThatFollowsTheCurrentAnalysis(FxRobot robot) throws Exception {
         javafx.scene.control.TabPane tabs = robot.lookup(".tab-pane").queryAs(javafx.scene.control.TabPane.class);
-        assertEquals(List.of("Images", "Teach", "Live", "Probe View"), tabs.getTabs().stream().map(t -> t.getText()).toList());
-        assertEquals("probeviewTab", tabs.getTabs().get(3).getId());
+        assertEquals(List.of("Images", "Teach", "Live", "Few-shot", "Probe View"),
+                tabs.getTabs().stream().map(t -> t.getText()).toList());
+        assertEquals("probeviewTab", tabs.getTabs().get(4).getId());
         openAndWait(robot, red);
         robot.clickOn("Probe View");
         waitUntil(() -> robot.lookup("#probeLabel").tryQuery().map(Node::isVisible).orElse(false));
