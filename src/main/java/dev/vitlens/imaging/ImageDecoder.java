@@ -109,8 +109,17 @@ public final class ImageDecoder {
 
     /** Decodes from memory (e.g. drag-and-drop data). */
     public static Decoded decode(byte[] bytes, String name) throws ImageDecodeException {
+        return decode(bytes, name, 0, MAX_PIXELS);
+    }
+
+    /**
+     * Decodes from memory with a lower size limit: the fuzz target refuses images larger than a few megapixels from
+     * the header, as the product refuses those over {@link #MAX_PIXELS}, so that mutated headers claiming 99 MP do
+     * not spend each execution allocating them.
+     */
+    static Decoded decode(byte[] bytes, String name, int neededShortSide, long maxPixels) throws ImageDecodeException {
         try (ImageInputStream in = memoryStream(bytes)) {
-            return decode(in, bytes, name, 0);
+            return decode(in, bytes, name, neededShortSide, maxPixels);
         } catch (ImageDecodeException e) {
             throw e;
         } catch (IOException e) {
@@ -128,6 +137,11 @@ public final class ImageDecoder {
 
     private static Decoded decode(ImageInputStream source, byte[] head, String name, int neededShortSide)
             throws ImageDecodeException {
+        return decode(source, head, name, neededShortSide, MAX_PIXELS);
+    }
+
+    private static Decoded decode(ImageInputStream source, byte[] head, String name, int neededShortSide,
+                                  long maxPixels) throws ImageDecodeException {
         ImageInputStream in = new EofLimitedImageInputStream(source);
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
@@ -152,10 +166,10 @@ public final class ImageDecoder {
                 throw new ImageDecodeException("truncated or corrupt image: header says " + width + "x" + height);
             }
             long pixels = (long) width * height;
-            if (pixels > MAX_PIXELS) {
+            if (pixels > maxPixels) {
                 throw new ImageDecodeException(String.format(Locale.ROOT,
                         "image too large: %dx%d is %.0f megapixels, the limit is %d", width, height,
-                        pixels / 1e6, MAX_PIXELS / 1_000_000));
+                        pixels / 1e6, maxPixels / 1_000_000));
             }
             ImageReadParam param = reader.getDefaultReadParam();
             int subsampling = subsampling(width, height, neededShortSide);
