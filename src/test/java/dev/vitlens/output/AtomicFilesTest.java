@@ -35,6 +35,28 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aNewFolderAppearsWholeOrNotAtAllAndNeverReplacesTheUsersFolder() throws IOException {
+        Path model = dir.resolve("my-model");
+        // the disk fills after the first file: nothing is left, not even a hidden half-built folder
+        assertThrows(IOException.class, () -> AtomicFiles.writeNewFolder(model, building -> {
+            Files.writeString(building.resolve("model.onnx"), "half");
+            throw new IOException("No space left on device");
+        }));
+        assertEquals(List.of(), listing(dir));
+
+        AtomicFiles.writeNewFolder(model, building -> Files.writeString(building.resolve("config.json"), "{}"));
+        assertEquals("{}", Files.readString(model.resolve("config.json")));
+        // an existing folder with files is refused and kept as it is
+        assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                () -> AtomicFiles.writeNewFolder(model, building -> Files.writeString(building.resolve("x"), "y")));
+        assertEquals(List.of(model.resolve("config.json")), listing(model));
+        // an empty folder (made by a save dialog) is taken over
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        AtomicFiles.writeNewFolder(empty, building -> Files.writeString(building.resolve("a"), "b"));
+        assertEquals("b", Files.readString(empty.resolve("a")));
+    }
+
+    @Test
     void whileWritingTheTargetStillHoldsTheOldContent() throws IOException {
         Path target = dir.resolve("overlay.png");
         Files.writeString(target, "old");
