@@ -60,6 +60,7 @@ public final class WorkbenchView extends StackPane {
     private final Consumer<Boolean> themeSwitcher;
     private TabPane tabPane;
     private final ModelActions modelActions;
+    private final SeedModelDialog seedModelDialog;
 
     /** The window with the registered pages ({@link WorkbenchPages#ALL}). */
     public WorkbenchView(WorkbenchViewModel viewModel, LiveViewModel liveViewModel, Consumer<Boolean> themeSwitcher) {
@@ -74,6 +75,7 @@ public final class WorkbenchView extends StackPane {
         getStyleClass().add("workbench");
         modelPicker = new ModelPicker(viewModel.session());
         modelActions = new ModelActions(viewModel, this::window);
+        seedModelDialog = new SeedModelDialog(viewModel.session(), this::window);
         this.pages = pages.stream().map(page -> page.apply(context)).toList();
 
         BorderPane layout = new BorderPane();
@@ -98,6 +100,11 @@ public final class WorkbenchView extends StackPane {
     /** The Evaluate Folder window (tests look at its matrix). */
     EvaluateDialog evaluateDialog() {
         return modelActions.evaluateDialog();
+    }
+
+    /** The commands of a not-installed seed model picked in the model picker (tests close it). */
+    SeedModelDialog seedModelDialog() {
+        return seedModelDialog;
     }
 
     /** Keys without modifiers (G, H, arrows) act unless a control that needs them has the focus. */

@@ -1,5 +1,7 @@
 package dev.vitlens.ui.viewmodel;
 
+import dev.vitlens.catalog.SeedModel;
+import dev.vitlens.catalog.SeedModels;
 import dev.vitlens.engine.Analysis;
 import dev.vitlens.engine.ImageRegion;
 import dev.vitlens.engine.Prediction;
@@ -30,6 +32,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.function.Consumer;
 
 /**
@@ -51,7 +56,10 @@ public final class SessionViewModel {
 
     private final ObservableList<ModelEntry> models = FXCollections.observableArrayList();
     private final ObservableList<ModelEntry> modelsView = FXCollections.unmodifiableObservableList(models);
+    private final ObservableList<ModelEntry> pickerEntries = FXCollections.observableArrayList();
+    private final ObservableList<ModelEntry> pickerEntriesView = FXCollections.unmodifiableObservableList(pickerEntries);
     private final ObjectProperty<ModelEntry> selectedModel = new SimpleObjectProperty<>();
+    private final ReadOnlyObjectWrapper<SeedModel> seedInstructions = new ReadOnlyObjectWrapper<>();
 
     private final ReadOnlyObjectWrapper<CurrentAnalysis> current = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Image> image = new ReadOnlyObjectWrapper<>();
@@ -123,7 +131,7 @@ public final class SessionViewModel {
             explorer.offer(catalogue.methods());
             adoptingModel = true;
             try {
-                models.setAll(catalogue.models());
+                setModels(catalogue.models());
                 selectedModel.set(chooseStartModel(catalogue.models(), catalogue.defaultId()).orElse(null));
             } finally {
                 adoptingModel = false;
@@ -160,7 +168,7 @@ public final class SessionViewModel {
             boolean newChoice = selectId != null || kept.isEmpty();
             adoptingModel = true;
             try {
-                models.setAll(listing.models());
+                setModels(listing.models());
                 if (!newChoice) {
                     selectedModel.set(kept.get());
                 }
@@ -172,6 +180,44 @@ public final class SessionViewModel {
                         .or(() -> chooseStartModel(listing.models(), listing.defaultId())).orElse(null));
             }
         }).onFailure(error -> notices.accept(Notice.error("Cannot list the models", ErrorText.describe(error)))));
+    }
+
+    private void setModels(List<ModelEntry> installed) {
+        models.setAll(installed);
+        pickerEntries.setAll(withSeedModels(installed));
+    }
+
+    /**
+     * The installed models, then one not-installed entry per seed model that has none. A seed model counts as
+     * installed when a model has the id its README import command gives it (the export folder's name): a model
+     * imported under another id is not recognised and the seed entry stays listed.
+     */
+    static List<ModelEntry> withSeedModels(List<ModelEntry> installed) {
+        Set<String> ids = installed.stream().map(ModelEntry::id).collect(Collectors.toSet());
+        return Stream.concat(installed.stream(), SeedModels.all().stream().filter(seed -> !ids.contains(seed.id()))
+                .map(ModelEntry::notInstalled)).toList();
+    }
+
+    /**
+     * The user picked {@code entry} in the model picker. An installed model becomes the choice (unusable ones too: the
+     * picker greys them out, and running refuses them with their reason). A not-installed seed model loads nothing:
+     * the choice stays, and {@link #seedInstructionsProperty()} asks the view to show its export and import commands.
+     */
+    public void choose(ModelEntry entry) {
+        if (entry == null) {
+            return;
+        }
+        if (!entry.installed()) {
+            seedInstructions.set(null);
+            seedInstructions.set(entry.seed());
+            return;
+        }
+        selectedModel.set(entry);
+    }
+
+    /** The view has closed the seed model's commands. */
+    public void dismissSeedInstructions() {
+        seedInstructions.set(null);
     }
 
     private Optional<ModelEntry> chooseStartModel(List<ModelEntry> list, String defaultId) {
@@ -488,6 +534,19 @@ public final class SessionViewModel {
 
     public ObservableList<ModelEntry> models() {
         return modelsView;
+    }
+
+    /** What the workbench's model picker lists: {@link #models()}, then the seed models not installed. */
+    public ObservableList<ModelEntry> pickerEntries() {
+        return pickerEntriesView;
+    }
+
+    /**
+     * The not-installed seed model the user picked, whose export and import commands the view shows until
+     * {@link #dismissSeedInstructions()}; null when none is asked for.
+     */
+    public ReadOnlyObjectProperty<SeedModel> seedInstructionsProperty() {
+        return seedInstructions.getReadOnlyProperty();
     }
 
     /** The user's model choice; setting it re-runs the shown image (and the gallery) with that model. */
