@@ -66,6 +66,8 @@ class LiveSoakTest {
         };
         long[] start;
         long[] end;
+        String nmtStart;
+        String nmtEnd;
         TensorLedger.Snapshot ledgerStart;
         long t0;
         try (ModelFaceClassifier classifier = ModelFaceClassifier.open(model, RunnerOptions.on(Device.CPU));
@@ -74,6 +76,7 @@ class LiveSoakTest {
             pipeline.start();
             assertTrue(warmedUp.await(120, TimeUnit.SECONDS), "warm-up frames did not arrive");
             start = memory();
+            nmtStart = nativeMemory();
             ledgerStart = TensorLedger.snapshot();
             t0 = System.nanoTime();
             assertTrue(done.await(Math.max(300, frames / 2L), TimeUnit.SECONDS),
@@ -81,6 +84,7 @@ class LiveSoakTest {
             pipeline.stop();
             assertTrue(pipeline.awaitStopped(30, TimeUnit.SECONDS));
             end = memory();
+            nmtEnd = nativeMemory();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         TensorLedger.Snapshot ledger = TensorLedger.snapshot();
@@ -92,6 +96,10 @@ class LiveSoakTest {
                 mb(start[0]), mb(end[0]), mb(end[0] - start[0]), mb(start[1]), mb(end[1]), mb(end[1] - start[1]),
                 mb(start[2]), mb(end[2]), ledger.created(), ledger.closed(), ledger.created() - ledgerStart.created());
 
+        if (nmtStart != null) {
+            System.out.printf(Locale.ROOT, "[soak] native memory (NMT) after warm-up:%n%s%n[soak] native memory (NMT) "
+                    + "at the end:%n%s%n", nmtStart, nmtEnd);
+        }
         assertNull(frameError.get());
         assertTrue(faces.get() >= seen.get(), "the astronaut's face is classified on every frame");
         // Each frame runs the model once (input + logits); the ledger snapshot and the frame count are taken a
@@ -128,6 +136,34 @@ class LiveSoakTest {
     }
 
     /** {RSS bytes, used heap bytes after a full GC, committed heap bytes (part of RSS, not a leak)}. */
+    /**
+     * The JVM's native memory summary (total and the categories that could leak: Internal, Other, malloc-backed
+     * Arena and Native Memory Tracking itself), when the run has {@code -XX:NativeMemoryTracking=summary}; else
+     * null. ONNX Runtime's and OpenCV's own allocations are outside the JVM's accounting and show up in RSS only.
+     */
+    private static String nativeMemory() {
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+            String summary = String.valueOf(text);
+            if (summary.contains("not enabled")) {
+                return null;
+            }
+            StringBuilder kept = new StringBuilder();
+            for (String line : summary.split("\n")) {
+                String l = line.strip();
+                if (l.startsWith("Total:") || l.startsWith("-") && (l.contains("Java Heap") || l.contains("Internal")
+                        || l.contains("Other") || l.contains("Arena") || l.contains("Thread ") || l.contains("Class "))) {
+                    kept.append("  ").append(l).append('\n');
+                }
+            }
+            return kept.toString().stripTrailing();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     private static long[] memory() throws IOException {
         System.gc();
         var usage = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
