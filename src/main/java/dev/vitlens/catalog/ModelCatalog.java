@@ -134,10 +134,7 @@ public final class ModelCatalog {
      */
     public void removeUserModel(String id) throws IOException {
         Entry entry = requireUserModel(id, "removed");
-        Path aside = Files.createTempDirectory(userDir, REMOVING_PREFIX + id + "-");
-        Files.delete(aside); // only the unique name was wanted; the move below recreates it
-        Files.move(entry.dir(), aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        ModelImporter.deleteRecursively(aside);
+        dev.vitlens.output.AtomicFiles.removeFolder(entry.dir(), REMOVING_PREFIX + id + "-");
     }
 
     /**

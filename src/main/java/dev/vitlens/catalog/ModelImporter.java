@@ -11,24 +11,22 @@ import dev.vitlens.onnx.OnnxModelException;
 import dev.vitlens.onnx.OnnxModelFiles;
 import dev.vitlens.onnx.OnnxSignature;
 import dev.vitlens.onnx.UnsafeExternalDataException;
+import dev.vitlens.output.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
@@ -40,8 +38,9 @@ import java.util.regex.Pattern;
  *   <li>checks that external-data files stay inside the source folder,</li>
  *   <li>adds {@code attentions.i} outputs by graph surgery when the export has none (optimum's default),</li>
  *   <li>runs one test inference, and</li>
- *   <li>installs the folder atomically: everything is written into a hidden temporary folder inside the user
- *       models folder, then renamed to its id.</li>
+ *   <li>installs the folder atomically ({@link AtomicFiles#writeNewFolder(Path, String, AtomicFiles.FolderWriter)}):
+ *       everything is written into a hidden temporary folder inside the user models folder, then renamed to its
+ *       id.</li>
  * </ol>
  * The source is only ever read. On any failure the temporary folder is deleted and the catalogue is unchanged.
  */
@@ -143,71 +142,30 @@ public final class ModelImporter {
         }
         model = null; // a ViT-B graph is ~350 MB: let it go before the copy and the test inference
 
-        Path temp = null;
-        boolean installed = false;
+        Path finalDir = userModelsDir.resolve(modelId);
+        // Held here only until it is written: a ViT-B graph is ~350 MB, let it go before the test inference.
+        AtomicReference<ModelProto> toWrite = new AtomicReference<>(surgered);
+        surgered = null;
+        AtomicReference<Installed> installed = new AtomicReference<>();
+        String preprocessorJson = generatedPreprocessor; // null: copy the source's file
         try {
-            temp = createTempFolder(modelId);
-            progress.progress("Copying the model into " + userModelsDir, 0.3);
-            Path targetModel = temp.resolve(ModelInfo.MODEL_FILE);
-            if (surgered != null) {
-                writeModel(surgered, targetModel);
-                surgered = null;
-            } else {
-                Files.copy(src.modelFile(), targetModel);
+            Files.createDirectories(userModelsDir);
+            AtomicFiles.removeStaleBuilds(userModelsDir, TEMP_PREFIX, clock.instant().minus(STALE_TEMP_AGE));
+            AtomicFiles.writeNewFolder(finalDir, TEMP_PREFIX + modelId + "-", temp -> {
+                installed.set(fill(temp, modelId, src, config, signature, toWrite, externalFiles,
+                        preprocessorJson, preprocessorFile, warnings, progress));
+                progress.progress("Installing as \"" + modelId + "\"", 0.95);
+                requireFreeId(modelId); // again: another import may have taken it meanwhile
+            });
+        } catch (FileAlreadyExistsException e) {
+            if (finalDir.toString().equals(e.getFile())) {
+                throw idTaken(modelId, finalDir);
             }
-            List<String> copiedExternal = new ArrayList<>();
-            Path realSourceDir = src.dir().toRealPath();
-            for (Path file : externalFiles) {
-                Path relative = realSourceDir.relativize(file);
-                Path target = temp.resolve(relative.toString()).normalize();
-                if (!target.startsWith(temp)) {
-                    throw new ModelImportException(Reason.UNSAFE_EXTERNAL_DATA,
-                            "external data file " + file + " is outside the model folder");
-                }
-                Files.createDirectories(target.getParent());
-                Files.copy(file, target);
-                copiedExternal.add(relative.toString().replace('\\', '/'));
-            }
-            Files.copy(src.dir().resolve(ModelInfo.CONFIG_FILE), temp.resolve(ModelInfo.CONFIG_FILE));
-            if (generatedPreprocessor != null) {
-                Files.writeString(temp.resolve(ModelInfo.PREPROCESSOR_FILE), generatedPreprocessor);
-            } else {
-                Files.copy(preprocessorFile, temp.resolve(ModelInfo.PREPROCESSOR_FILE));
-            }
-            boolean attentionsAdded = signature.attentionOutputs() == 0
-                    && OnnxSignature.read(targetModel).attentionOutputs() > 0;
-            writeMeta(temp, modelId, src, config, signature, attentionsAdded, copiedExternal, warnings);
-
-            progress.progress("Checking the imported folder", 0.6);
-            ModelInfo candidate;
-            try {
-                candidate = ModelFolder.load(temp);
-            } catch (ModelFormatException e) {
-                throw new ModelImportException(Reason.BAD_MODEL, "the imported model is not usable: "
-                        + e.getMessage(), e);
-            }
-
-            progress.progress("Running a test inference", 0.7);
-            String smoke;
-            try {
-                smoke = smokeTest.run(candidate);
-            } catch (Exception e) {
-                throw new ModelImportException(Reason.SMOKE_TEST_FAILED, "the model does not run: "
-                        + Json.firstLine(e.getMessage() == null ? e.toString() : e.getMessage()), e);
-            }
-
-            progress.progress("Installing as \"" + modelId + "\"", 0.95);
-            Path finalDir = userModelsDir.resolve(modelId);
-            requireFreeId(modelId); // again: another import may have taken it meanwhile
-            try {
-                Files.move(temp, finalDir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                if (Files.exists(finalDir, LinkOption.NOFOLLOW_LINKS)) {
-                    throw idTaken(modelId, finalDir);
-                }
-                throw e;
-            }
-            installed = true;
+            throw new ModelImportException(Reason.IO, "import failed: " + describeIo(e), e);
+        } catch (IOException e) {
+            throw new ModelImportException(Reason.IO, "import failed: " + describeIo(e), e);
+        }
+        try {
             ModelInfo info;
             try {
                 info = ModelFolder.load(finalDir);
@@ -216,15 +174,73 @@ public final class ModelImporter {
                 throw new IOException("installed model no longer loads: " + e.getMessage(), e);
             }
             progress.progress("Imported \"" + modelId + "\"", 1.0);
-            return new ImportResult(modelId, finalDir, info, src.modelFile(), attentionsAdded, copiedExternal,
-                    smoke, warnings);
+            Installed done = installed.get();
+            return new ImportResult(modelId, finalDir, info, src.modelFile(), done.attentionsAdded(),
+                    done.externalFiles(), done.smoke(), warnings);
         } catch (IOException e) {
             throw new ModelImportException(Reason.IO, "import failed: " + describeIo(e), e);
-        } finally {
-            if (temp != null && !installed) {
-                deleteRecursively(temp);
-            }
         }
+    }
+
+    /** What {@link #fill} put into the folder being built. */
+    private record Installed(boolean attentionsAdded, List<String> externalFiles, String smoke) { }
+
+    /**
+     * Writes the model folder into {@code temp} (hidden, inside the user models folder), checks that it loads and
+     * runs its test inference.
+     */
+    private Installed fill(Path temp, String modelId, Source src, ModelConfig config, OnnxSignature signature,
+                           AtomicReference<ModelProto> surgered, List<Path> externalFiles, String generatedPreprocessor,
+                           Path preprocessorFile, List<String> warnings, ProgressListener progress)
+            throws IOException, ModelImportException {
+        progress.progress("Copying the model into " + userModelsDir, 0.3);
+        Path targetModel = temp.resolve(ModelInfo.MODEL_FILE);
+        if (surgered.get() != null) {
+            writeModel(surgered.getAndSet(null), targetModel);
+        } else {
+            Files.copy(src.modelFile(), targetModel);
+        }
+        List<String> copiedExternal = new ArrayList<>();
+        Path realSourceDir = src.dir().toRealPath();
+        for (Path file : externalFiles) {
+            Path relative = realSourceDir.relativize(file);
+            Path target = temp.resolve(relative.toString()).normalize();
+            if (!target.startsWith(temp)) {
+                throw new ModelImportException(Reason.UNSAFE_EXTERNAL_DATA,
+                        "external data file " + file + " is outside the model folder");
+            }
+            Files.createDirectories(target.getParent());
+            Files.copy(file, target);
+            copiedExternal.add(relative.toString().replace('\\', '/'));
+        }
+        Files.copy(src.dir().resolve(ModelInfo.CONFIG_FILE), temp.resolve(ModelInfo.CONFIG_FILE));
+        if (generatedPreprocessor != null) {
+            Files.writeString(temp.resolve(ModelInfo.PREPROCESSOR_FILE), generatedPreprocessor);
+        } else {
+            Files.copy(preprocessorFile, temp.resolve(ModelInfo.PREPROCESSOR_FILE));
+        }
+        boolean attentionsAdded = signature.attentionOutputs() == 0
+                && OnnxSignature.read(targetModel).attentionOutputs() > 0;
+        writeMeta(temp, modelId, src, config, signature, attentionsAdded, copiedExternal, warnings);
+
+        progress.progress("Checking the imported folder", 0.6);
+        ModelInfo candidate;
+        try {
+            candidate = ModelFolder.load(temp);
+        } catch (ModelFormatException e) {
+            throw new ModelImportException(Reason.BAD_MODEL, "the imported model is not usable: "
+                    + e.getMessage(), e);
+        }
+
+        progress.progress("Running a test inference", 0.7);
+        String smoke;
+        try {
+            smoke = smokeTest.run(candidate);
+        } catch (Exception e) {
+            throw new ModelImportException(Reason.SMOKE_TEST_FAILED, "the model does not run: "
+                    + Json.firstLine(e.getMessage() == null ? e.toString() : e.getMessage()), e);
+        }
+        return new Installed(attentionsAdded, copiedExternal, smoke);
     }
 
     // ------------------------------------------------------------------------------------------ locating, ids
@@ -429,27 +445,6 @@ public final class ModelImporter {
 
     // ------------------------------------------------------------------------------------------ writing
 
-    private Path createTempFolder(String id) throws IOException {
-        Files.createDirectories(userModelsDir);
-        removeStaleTempFolders();
-        return Files.createTempDirectory(userModelsDir, TEMP_PREFIX + id + "-");
-    }
-
-    /** Leftovers of an import killed mid-way (never younger ones: another import may be running). */
-    private void removeStaleTempFolders() {
-        Instant cutoff = clock.instant().minus(STALE_TEMP_AGE);
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(userModelsDir, TEMP_PREFIX + "*")) {
-            for (Path dir : dirs) {
-                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
-                        && Files.getLastModifiedTime(dir).toInstant().isBefore(cutoff)) {
-                    deleteRecursively(dir);
-                }
-            }
-        } catch (IOException ignored) {
-            // best effort: hidden leftovers are never listed as models
-        }
-    }
-
     private static void writeModel(ModelProto model, Path target) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 20)) {
             model.writeTo(out);
@@ -488,26 +483,6 @@ public final class ModelImporter {
         externalFiles.forEach(external::add);
         Files.writeString(dir.resolve(ModelInfo.META_FILE),
                 Json.mapper().writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
-    }
-
-    static void deleteRecursively(Path dir) {
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort; a hidden leftover is never listed and is removed by the next import after a day
-        }
     }
 
     /** A file-system failure as "path: what happened" (NIO's own messages are often just the path). */

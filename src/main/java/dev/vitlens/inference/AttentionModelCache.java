@@ -8,20 +8,16 @@ import dev.vitlens.onnx.AttentionSurgery;
 import dev.vitlens.onnx.ExternalData;
 import dev.vitlens.onnx.OnnxModelException;
 import dev.vitlens.onnx.OnnxModelFiles;
+import dev.vitlens.output.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Runnable variants of a model, derived once and kept on disk. The standard variant ({@link #ATTENTIONS}) outputs the
@@ -131,59 +127,51 @@ public final class AttentionModelCache {
             try {
                 return new Resolved(ModelFolder.load(target), true);
             } catch (ModelFormatException e) {
-                deleteRecursively(target); // unreadable leftover: rebuild below
+                AtomicFiles.deleteTree(target); // unreadable leftover: rebuild below
             }
         }
-        Map<String, byte[]> derived;
+        Map<String, byte[]> derived = derive(info, variant);
+        if (!derived.containsKey(ModelInfo.MODEL_FILE)) {
+            throw new IllegalStateException("a derivation must write " + ModelInfo.MODEL_FILE);
+        }
+        try {
+            // Another process may finish the same derivation first: then its copy is used.
+            AtomicFiles.writeSharedFolder(target, building -> {
+                for (Map.Entry<String, byte[]> file : derived.entrySet()) {
+                    Files.write(building.resolve(file.getKey()), file.getValue());
+                }
+                for (String name : new String[] {ModelInfo.CONFIG_FILE, ModelInfo.PREPROCESSOR_FILE,
+                        ModelInfo.META_FILE}) {
+                    Path source = info.dir().resolve(name);
+                    if (Files.isRegularFile(source)) {
+                        Files.copy(source, building.resolve(name));
+                    }
+                }
+                Files.writeString(building.resolve("SOURCE.txt"), "derived by ViTLens (" + variant.version()
+                        + ") from " + info.modelFile().toAbsolutePath() + "\n", StandardCharsets.UTF_8);
+            });
+        } catch (IOException e) {
+            throw new ModelLoadException("cannot write the " + variant.copyName() + " of " + info.id() + " to " + target
+                    + ": " + e.getMessage(), e);
+        }
+        try {
+            return new Resolved(ModelFolder.load(target), true);
+        } catch (ModelFormatException e) {
+            throw new ModelLoadException("the " + variant.copyName() + " of " + info.id() + " is invalid: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, byte[]> derive(ModelInfo info, Variant variant) throws ModelLoadException {
         try {
             ModelProto original = OnnxModelFiles.read(info.modelFile());
             if (ExternalData.usesExternalData(original)) {
                 throw new ModelLoadException(info.id() + " has no " + variant.adds() + " and keeps its weights in "
                         + "external data files; adding " + variant.adds() + " to such models is not supported");
             }
-            derived = variant.derive(info, original);
+            return variant.derive(info, original);
         } catch (OnnxModelException e) {
             throw new ModelLoadException(info.id() + " has no " + variant.adds() + " and they cannot be added: "
-                    + e.getMessage(), e);
-        }
-        if (!derived.containsKey(ModelInfo.MODEL_FILE)) {
-            throw new IllegalStateException("a derivation must write " + ModelInfo.MODEL_FILE);
-        }
-        Path tmp = null;
-        try {
-            Files.createDirectories(root);
-            tmp = Files.createTempDirectory(root, ".building-");
-            for (Map.Entry<String, byte[]> file : derived.entrySet()) {
-                Files.write(tmp.resolve(file.getKey()), file.getValue());
-            }
-            for (String name : new String[] {ModelInfo.CONFIG_FILE, ModelInfo.PREPROCESSOR_FILE, ModelInfo.META_FILE}) {
-                Path source = info.dir().resolve(name);
-                if (Files.isRegularFile(source)) {
-                    Files.copy(source, tmp.resolve(name));
-                }
-            }
-            Files.writeString(tmp.resolve("SOURCE.txt"), "derived by ViTLens (" + variant.version() + ") from "
-                    + info.modelFile().toAbsolutePath() + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target);
-            }
-            tmp = null;
-        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-            // another process finished the same derivation first: use theirs
-        } catch (IOException e) {
-            throw new ModelLoadException("cannot write the " + variant.copyName() + " of " + info.id() + " to " + target
-                    + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                deleteRecursively(tmp);
-            }
-        }
-        try {
-            return new Resolved(ModelFolder.load(target), true);
-        } catch (ModelFormatException e) {
-            throw new ModelLoadException("the " + variant.copyName() + " of " + info.id() + " is invalid: "
                     + e.getMessage(), e);
         }
     }
@@ -199,20 +187,6 @@ public final class AttentionModelCache {
             throw new ModelLoadException("cannot read " + modelFile + ": " + e.getMessage(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

@@ -1,18 +1,16 @@
 package dev.vitlens.inference;
 
+import dev.vitlens.output.AtomicFiles;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,7 +18,6 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Extracts ONNX Runtime's native libraries once into a versioned cache folder and points ORT at it with
@@ -95,9 +92,9 @@ public final class OrtNatives {
             if (Files.isDirectory(target)) {
                 return Optional.of(target);
             }
-            Files.createDirectories(target.getParent());
-            Path temp = Files.createTempDirectory(target.getParent(), ".extract-");
-            try {
+            // Published whole: a concurrent start either sees the complete folder or none, and uses whichever
+            // copy was renamed first.
+            AtomicFiles.writeSharedFolder(target, temp -> {
                 for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
                     JarEntry entry = entries.nextElement();
                     String name = entry.getName();
@@ -107,21 +104,7 @@ public final class OrtNatives {
                         }
                     }
                 }
-                // Atomic rename: a concurrent start either sees the complete folder or none.
-                try {
-                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-                    if (!Files.isDirectory(target)) {
-                        throw e;
-                    }
-                } catch (IOException e) {
-                    if (!Files.isDirectory(target)) { // another process won the race
-                        throw e;
-                    }
-                }
-            } finally {
-                deleteRecursively(temp);
-            }
+            });
             return Optional.of(target);
         }
     }
@@ -185,22 +168,5 @@ public final class OrtNatives {
         String xdg = System.getenv("XDG_CACHE_HOME");
         return (xdg != null && !xdg.isBlank() && Paths.get(xdg).isAbsolute() ? Paths.get(xdg)
                 : home.resolve(".cache")).resolve("vitlens");
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

@@ -4,12 +4,18 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.Set;
 
 /**
@@ -17,6 +23,9 @@ import java.util.Set;
  * target's folder, which then replaces the target in one rename. A reader (another process, a crash-restarted
  * one) sees the old file or the new one. If writing fails the target is left as it was and the temporary file is
  * removed. Used for every file ViTLens writes whole: exports, overlays, derived models, extracted resources.
+ * Folders are published the same way (built in a hidden sibling, then renamed): new ones the user names
+ * ({@link #writeNewFolder}: lessons, few-shot models, imports), cache entries several processes may build at once
+ * ({@link #writeSharedFolder}: derived models, extracted natives), and removals ({@link #removeFolder}).
  */
 public final class AtomicFiles {
 
@@ -61,34 +70,104 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
-    /** Fills a folder being built. */
+    /** Fills a folder being built; {@code E} lets a caller's own checked failure pass through unchanged. */
     @FunctionalInterface
-    public interface FolderWriter {
-        void write(Path building) throws IOException;
+    public interface FolderWriter<E extends Exception> {
+        void write(Path building) throws IOException, E;
     }
 
     /**
      * Writes a new folder whole: its files go into a hidden sibling, which is renamed to {@code folder} in one step,
      * so nobody sees a half-written folder and a failure leaves nothing behind. Refuses a {@code folder} that exists
      * (an empty one is taken over), so no file of the user's is ever replaced.
+     *
+     * @throws FileAlreadyExistsException naming {@code folder} when it exists and is not empty, before anything is
+     *                                    written or because another writer published it while this one was building
      */
-    public static void writeNewFolder(Path folder, FolderWriter writer) throws IOException {
+    public static <E extends Exception> void writeNewFolder(Path folder, FolderWriter<E> writer)
+            throws IOException, E {
         Path target = folder.toAbsolutePath().normalize();
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            boolean empty;
-            try (var entries = Files.list(target)) {
-                empty = Files.isDirectory(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && entries.findAny().isEmpty();
-            } catch (java.nio.file.NotDirectoryException e) {
-                empty = false;
-            }
-            if (!empty) {
-                throw new java.nio.file.FileAlreadyExistsException(target.toString(), null,
-                        "already exists: choose a new folder name (nothing was overwritten)");
-            }
+        writeNewFolder(target, "." + target.getFileName() + ".", writer);
+    }
+
+    /**
+     * {@link #writeNewFolder(Path, FolderWriter)} building in a hidden sibling named {@code buildPrefix} + a random
+     * part, so that leftovers of a killed process can be found again ({@link #removeStaleBuilds}).
+     */
+    public static <E extends Exception> void writeNewFolder(Path folder, String buildPrefix, FolderWriter<E> writer)
+            throws IOException, E {
+        Path target = folder.toAbsolutePath().normalize();
+        if (!isAbsentOrEmptyFolder(target)) {
+            throw alreadyExists(target);
         }
+        publish(target, buildPrefix, writer);
+    }
+
+    /**
+     * Writes a folder that several processes may build at once with the same content (a cache entry): whoever
+     * renames first wins and the others discard their copy. A {@code folder} that exists is left as it is and
+     * nothing is written.
+     *
+     * @return true when this call published the folder, false when it was there already or another writer won
+     */
+    public static <E extends Exception> boolean writeSharedFolder(Path folder, FolderWriter<E> writer)
+            throws IOException, E {
+        Path target = folder.toAbsolutePath().normalize();
+        if (!isAbsentOrEmptyFolder(target)) {
+            return false;
+        }
+        try {
+            publish(target, "." + target.getFileName() + ".", writer);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            if (target.toString().equals(e.getFile())) {
+                return false; // another process finished the same folder first: use theirs
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Removes the hidden build folders {@code parent/buildPrefix*} last modified before {@code cutoff}: leftovers of
+     * a process killed while building (never younger ones, which another process may still be filling). Best effort.
+     */
+    public static void removeStaleBuilds(Path parent, String buildPrefix, Instant cutoff) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, buildPrefix + "*")) {
+            for (Path dir : dirs) {
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(dir).toInstant().isBefore(cutoff)) {
+                    deleteTree(dir);
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort: hidden leftovers are never listed
+        }
+    }
+
+    /**
+     * Removes a folder so that nobody sees it half-deleted: it is first renamed to a hidden sibling named
+     * {@code asidePrefix} + a random part, then deleted (a leftover of an interrupted delete stays hidden).
+     *
+     * @throws IOException when the folder cannot be moved aside (then nothing was removed)
+     */
+    public static void removeFolder(Path folder, String asidePrefix) throws IOException {
+        Path target = folder.toAbsolutePath().normalize();
+        Path aside = Files.createTempDirectory(target.getParent(), asidePrefix);
+        Files.delete(aside); // only the unique name was wanted; the move below recreates it
+        Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(aside);
+    }
+
+    /** Deletes a folder and everything in it, as far as it can (best effort: used on hidden leftovers). */
+    public static void deleteTree(Path dir) {
+        deleteTree(dir, null);
+    }
+
+    private static <E extends Exception> void publish(Path target, String buildPrefix, FolderWriter<E> writer)
+            throws IOException, E {
         Path parent = target.getParent();
         Files.createDirectories(parent);
-        Path building = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+        Path building = Files.createTempDirectory(parent, buildPrefix);
         try {
             Files.setPosixFilePermissions(building, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (UnsupportedOperationException e) {
@@ -96,29 +175,64 @@ public final class AtomicFiles {
         }
         try {
             writer.write(building);
-            Files.deleteIfExists(target); // only ever an empty folder here (checked above)
             try {
-                Files.move(building, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(building, target);
+                Files.deleteIfExists(target); // only ever an empty folder here (checked by the callers)
+                try {
+                    Files.move(building, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(building, target);
+                }
+            } catch (IOException e) {
+                if (!isAbsentOrEmptyFolder(target)) {
+                    // Someone published the folder while this one was building; the rename's own message names
+                    // the hidden folder, which is about to go.
+                    FileAlreadyExistsException taken = alreadyExists(target);
+                    taken.addSuppressed(e);
+                    throw taken;
+                }
+                throw e;
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
             deleteTree(building, e);
             throw e;
         }
     }
 
+    private static boolean isAbsentOrEmptyFolder(Path target) throws IOException {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (var entries = Files.list(target)) {
+            return entries.findAny().isEmpty();
+        } catch (NoSuchFileException e) {
+            return true; // removed meanwhile
+        }
+    }
+
+    private static FileAlreadyExistsException alreadyExists(Path target) {
+        return new FileAlreadyExistsException(target.toString(), null,
+                "already exists: choose a new folder name (nothing was overwritten)");
+    }
+
+    /** {@code cause}, when given, collects what could not be deleted. */
     private static void deleteTree(Path dir, Throwable cause) {
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {
                     Files.deleteIfExists(p);
                 } catch (IOException e) {
-                    cause.addSuppressed(e);
+                    if (cause != null) {
+                        cause.addSuppressed(e);
+                    }
                 }
             });
         } catch (IOException e) {
-            cause.addSuppressed(e); // a hidden leftover folder, never the user's files
+            if (cause != null) {
+                cause.addSuppressed(e); // a hidden leftover folder, never the user's files
+            }
         }
     }
 

@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -105,6 +111,77 @@ class AtomicFilesTest {
         AtomicFiles.write(target, new byte[] {1, 2, 3});
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
         assertEquals(List.of(target), listing(target.getParent()));
+    }
+
+    /** A caller's own checked failure, to see that it passes through the folder writer unchanged. */
+    static final class NotImported extends Exception {
+        NotImported(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    void aNewFolderIsRefusedWhenAnotherWriterPublishesItMeanwhileAndAFailureLeavesNothing() throws IOException {
+        Path folder = dir.resolve("lesson");
+        FileAlreadyExistsException taken = assertThrows(FileAlreadyExistsException.class,
+                () -> AtomicFiles.writeNewFolder(folder, building -> {
+                    Files.writeString(building.resolve("mine.txt"), "mine");
+                    Files.createDirectories(folder);
+                    Files.writeString(folder.resolve("theirs.txt"), "theirs"); // the other writer renames first
+                }));
+        assertEquals(folder.toString(), taken.getFile());
+        assertEquals(List.of(folder.resolve("theirs.txt")), listing(folder), "theirs is kept, not merged");
+        assertEquals(List.of(folder), listing(dir), "no hidden folder left");
+
+        Path other = dir.resolve("import");
+        NotImported failure = assertThrows(NotImported.class, () -> AtomicFiles.writeNewFolder(other, ".import-x-",
+                building -> {
+                    Files.writeString(building.resolve("model.onnx"), "half");
+                    throw new NotImported("smoke test failed");
+                }));
+        assertEquals("smoke test failed", failure.getMessage());
+        assertEquals(List.of(folder), listing(dir));
+    }
+
+    @Test
+    void aSharedFolderIsWrittenOnceAndALostRaceKeepsTheWinnersCopy() throws IOException {
+        Path entry = dir.resolve("cache/abc");
+        assertTrue(AtomicFiles.writeSharedFolder(entry, b -> Files.writeString(b.resolve("model.onnx"), "first")));
+        assertFalse(AtomicFiles.writeSharedFolder(entry, b -> {
+            throw new AssertionError("an existing entry is not rebuilt");
+        }));
+
+        Path raced = dir.resolve("cache/def");
+        assertFalse(AtomicFiles.writeSharedFolder(raced, building -> {
+            Files.writeString(building.resolve("model.onnx"), "loser");
+            Files.createDirectories(raced);
+            Files.writeString(raced.resolve("model.onnx"), "winner");
+        }));
+        assertEquals("winner", Files.readString(raced.resolve("model.onnx")));
+        assertEquals("first", Files.readString(entry.resolve("model.onnx")));
+        assertEquals(List.of(entry, raced), listing(entry.getParent()), "the loser's copy is gone");
+    }
+
+    @Test
+    void staleBuildsAreRemovedButYoungOnesAndOtherFoldersStay() throws IOException {
+        Path old = Files.createDirectories(dir.resolve(".import-a-1"));
+        Files.writeString(old.resolve("model.onnx"), "half");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        Path young = Files.createDirectories(dir.resolve(".import-b-2"));
+        Path removing = Files.createDirectories(dir.resolve(".removing-c-3"));
+        Files.setLastModifiedTime(removing, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        AtomicFiles.removeStaleBuilds(dir, ".import-", Instant.now().minus(Duration.ofHours(24)));
+        assertEquals(List.of(young, removing), listing(dir));
+    }
+
+    @Test
+    void aRemovedFolderIsGoneWithNoHiddenLeftover() throws IOException {
+        Path model = Files.createDirectories(dir.resolve("mine/sub"));
+        Files.writeString(model.resolve("model.onnx"), "weights");
+        AtomicFiles.removeFolder(dir.resolve("mine"), ".removing-mine-");
+        assertEquals(List.of(), listing(dir));
+        assertThrows(NoSuchFileException.class, () -> AtomicFiles.removeFolder(dir.resolve("mine"), ".removing-"));
+        assertEquals(List.of(), listing(dir), "a failed removal leaves no hidden folder either");
     }
 
     private static List<Path> listing(Path folder) {
