@@ -1,81 +1,70 @@
 package dev.vitlens.camera;
 
 import dev.vitlens.catalog.ModelInfo;
-import dev.vitlens.imaging.Preprocessor;
+import dev.vitlens.engine.ModelSession;
+import dev.vitlens.engine.ModelSession.PreparedBatch;
+import dev.vitlens.engine.Prediction;
 import dev.vitlens.imaging.RgbImage;
 import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.ModelRunner;
 import dev.vitlens.inference.RunnerOptions;
-import dev.vitlens.engine.Scores;
 import java.awt.image.BufferedImage;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The inference engine as a {@link FaceClassifier}: all crops of a frame are preprocessed exactly like the model's
- * Hugging Face image processor and run as ONE batch; each crop gets its top label and softmax probability.
- * Used from the pipeline's single processing thread (the preprocessor reuses its buffer).
+ * The analysis engine as a {@link FaceClassifier}: all crops of a frame are classified as ONE batch by a
+ * {@link ModelSession} (the same preprocessing, inference and read-out as {@code vitlens classify} and the
+ * workbench), each crop getting its top label and softmax probability. Staged so the pipeline reports
+ * preprocessing with the crop stage and inference as the classify stage. Used from the pipeline's single
+ * processing thread (the session reuses its input buffer between {@link #prepare} and {@link #infer}).
  */
-public final class ModelFaceClassifier implements FaceClassifier.Staged<FloatBuffer>, AutoCloseable {
+public final class ModelFaceClassifier implements FaceClassifier.Staged<PreparedBatch>, AutoCloseable {
 
-    private final ModelRunner runner;
-    private final Preprocessor preprocessor;
-    private final List<String> labels;
-    private final boolean ownsRunner;
+    private final ModelSession session;
 
-    /** Wraps an open runner; the caller keeps ownership of it. */
-    public ModelFaceClassifier(ModelRunner runner) {
-        this(runner, false);
+    private ModelFaceClassifier(ModelSession session) {
+        this.session = session;
     }
 
-    private ModelFaceClassifier(ModelRunner runner, boolean ownsRunner) {
-        this.runner = runner;
-        this.preprocessor = Preprocessor.forModel(runner.model());
-        this.labels = runner.model().labels();
-        this.ownsRunner = ownsRunner;
-    }
-
-    /** Loads the model; {@link #close()} releases it. */
+    /**
+     * Loads the model; {@link #close()} releases it.
+     *
+     * @throws ModelLoadException also for a model without classification head (it gives no labels)
+     */
     public static ModelFaceClassifier open(ModelInfo model, RunnerOptions options) throws ModelLoadException {
-        return new ModelFaceClassifier(ModelRunner.open(model, options), true);
+        return new ModelFaceClassifier(ModelSession.forClassification(model, options));
     }
 
     public ModelRunner runner() {
-        return runner;
+        return session.runner();
     }
 
     @Override
-    public synchronized FloatBuffer prepare(List<BufferedImage> crops) {
+    public PreparedBatch prepare(List<BufferedImage> crops) {
         List<RgbImage> images = new ArrayList<>(crops.size());
         for (BufferedImage crop : crops) {
             images.add(RgbImage.from(crop));
         }
-        return preprocessor.processBatch(images);
+        return session.prepareBatch(images);
     }
 
     @Override
-    public synchronized List<FaceLabel> infer(FloatBuffer prepared, int count) throws InferenceException {
-        float[][] logits = runner.logits(prepared, count);
+    public List<FaceLabel> infer(PreparedBatch prepared, int count) throws InferenceException {
+        if (prepared.count() != count) {
+            throw new IllegalArgumentException(count + " crops, but " + prepared.count() + " were prepared");
+        }
         List<FaceLabel> out = new ArrayList<>(count);
-        for (float[] l : logits) {
-            float[] p = Scores.softmax(l);
-            int best = 0;
-            for (int i = 1; i < p.length; i++) {
-                if (p[i] > p[best]) {
-                    best = i;
-                }
-            }
-            out.add(new FaceLabel(best < labels.size() ? labels.get(best) : "class " + best, p[best]));
+        for (var classification : session.classifyBatch(prepared, 1)) {
+            Prediction best = classification.top().get(0);
+            out.add(new FaceLabel(best.label(), best.score()));
         }
         return out;
     }
 
     @Override
     public void close() {
-        if (ownsRunner) {
-            runner.close();
-        }
+        session.close();
     }
 }

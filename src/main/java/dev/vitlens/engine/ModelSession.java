@@ -135,13 +135,32 @@ public final class ModelSession implements AutoCloseable {
 
     /** Several images in one inference call. */
     public synchronized List<Classification> classifyBatch(List<RgbImage> images, int k) throws InferenceException {
+        return classifyBatch(prepareBatch(images), k);
+    }
+
+    /**
+     * Images preprocessed into one model input by {@link #prepareBatch}, for a caller that does something between
+     * preprocessing and inference (the live pipeline times them as different stages).
+     *
+     * @param pixels           the session's reused input buffer: valid until its next {@code prepareBatch}
+     * @param preprocessMillis what preprocessing the whole batch took
+     */
+    public record PreparedBatch(FloatBuffer pixels, int count, double preprocessMillis) { }
+
+    /** The first half of {@link #classifyBatch(List, int)}: HF-exact preprocessing of every image. */
+    public synchronized PreparedBatch prepareBatch(List<RgbImage> images) {
         long t0 = System.nanoTime();
         FloatBuffer input = preprocessor.processBatch(images);
-        long t1 = System.nanoTime();
-        float[][] logits = runner.logits(input, images.size());
-        long t2 = System.nanoTime();
-        int n = images.size();
-        Classification.Timings timings = new Classification.Timings(0, (t1 - t0) / 1e6 / n, (t2 - t1) / 1e6 / n);
+        return new PreparedBatch(input, images.size(), (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** The second half of {@link #classifyBatch(List, int)}: one inference call, softmax and top {@code k}. */
+    public synchronized List<Classification> classifyBatch(PreparedBatch batch, int k) throws InferenceException {
+        long t0 = System.nanoTime();
+        float[][] logits = runner.logits(batch.pixels(), batch.count());
+        int n = batch.count();
+        Classification.Timings timings = new Classification.Timings(0, batch.preprocessMillis() / n,
+                (System.nanoTime() - t0) / 1e6 / n);
         List<Classification> out = new ArrayList<>(n);
         for (float[] l : logits) {
             float[] p = Scores.softmax(l);
