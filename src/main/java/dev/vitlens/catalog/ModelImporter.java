@@ -157,15 +157,6 @@ public final class ModelImporter {
                 progress.progress("Installing as \"" + modelId + "\"", 0.95);
                 requireFreeId(modelId); // again: another import may have taken it meanwhile
             });
-        } catch (FileAlreadyExistsException e) {
-            if (finalDir.toString().equals(e.getFile())) {
-                throw idTaken(modelId, finalDir);
-            }
-            throw new ModelImportException(Reason.IO, "import failed: " + describeIo(e), e);
-        } catch (IOException e) {
-            throw new ModelImportException(Reason.IO, "import failed: " + describeIo(e), e);
-        }
-        try {
             ModelInfo info;
             try {
                 info = ModelFolder.load(finalDir);
@@ -178,6 +169,9 @@ public final class ModelImporter {
             return new ImportResult(modelId, finalDir, info, src.modelFile(), done.attentionsAdded(),
                     done.externalFiles(), done.smoke(), warnings);
         } catch (IOException e) {
+            if (e instanceof FileAlreadyExistsException taken && finalDir.toString().equals(taken.getFile())) {
+                throw idTaken(modelId, finalDir); // another import installed the same id while this one ran
+            }
             throw new ModelImportException(Reason.IO, "import failed: " + describeIo(e), e);
         }
     }
