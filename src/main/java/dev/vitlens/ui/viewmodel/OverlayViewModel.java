@@ -10,7 +10,6 @@ import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
-import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
@@ -20,7 +19,8 @@ import javafx.scene.image.Image;
 
 /**
  * How the shown image is drawn: heatmap visibility, opacity and colours, the patch grid, zoom and the hovered patch,
- * plus read-only copies of what the image canvas draws (image, heatmap, grid size, region, attention query).
+ * plus read-only access to what the image canvas draws: the session's image, heatmap, grid size and region (its
+ * own properties, not copies) and the explorer's attention query.
  */
 public final class OverlayViewModel {
 
@@ -34,24 +34,20 @@ public final class OverlayViewModel {
     private final ObjectProperty<PatchPosition> hoveredPatch = new SimpleObjectProperty<>();
     private final ReadOnlyDoubleWrapper zoom = new ReadOnlyDoubleWrapper(1.0);
 
-    // What is drawn, followed from the session and the explorer (see follow).
-    private final ReadOnlyObjectWrapper<Image> image = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyObjectWrapper<Image> heatmapImage = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyIntegerWrapper gridRows = new ReadOnlyIntegerWrapper();
-    private final ReadOnlyIntegerWrapper gridColumns = new ReadOnlyIntegerWrapper();
-    private final ReadOnlyObjectWrapper<ImageRegion> modelRegion = new ReadOnlyObjectWrapper<>(ImageRegion.WHOLE);
+    // What is drawn is the session's own read-only state (no copies); only the explorer's query, which is
+    // writable there, gets a read-only view here, so the canvas changes it only through selectPatch.
+    private SessionViewModel session;
+    private ExplorerViewModel explorer;
     private final ReadOnlyObjectWrapper<QueryChoice> query = new ReadOnlyObjectWrapper<>(QueryChoice.AUTO);
     private final ReadOnlyBooleanWrapper hasImage = new ReadOnlyBooleanWrapper(false);
-    private ExplorerViewModel explorer;
 
-    /** Draws what {@code session} shows, with {@code explorer}'s query; a clicked patch becomes that query. */
+    /**
+     * Draws what {@code session} shows, with {@code explorer}'s query; a clicked patch becomes that query. Called
+     * once by the composition root, before any panel reads what is drawn.
+     */
     void follow(SessionViewModel session, ExplorerViewModel explorer) {
+        this.session = session;
         this.explorer = explorer;
-        image.bind(session.imageProperty());
-        heatmapImage.bind(session.heatmapImageProperty());
-        gridRows.bind(session.gridRowsProperty());
-        gridColumns.bind(session.gridColumnsProperty());
-        modelRegion.bind(session.modelRegionProperty());
         query.bind(explorer.queryProperty());
         hasImage.bind(session.imageProperty().isNotNull());
     }
@@ -78,7 +74,7 @@ public final class OverlayViewModel {
 
     /** A click on a patch makes it the attention query (nothing happens while no patch grid is shown). */
     public void selectPatch(PatchPosition patch) {
-        if (patch == null || gridRows.get() == 0 || explorer == null) {
+        if (patch == null || explorer == null || session.gridRowsProperty().get() == 0) {
             return;
         }
         explorer.queryPatch(patch);
@@ -109,25 +105,36 @@ public final class OverlayViewModel {
         return zoom.getReadOnlyProperty();
     }
 
+    /** The session's {@link SessionViewModel#imageProperty()}. */
     public ReadOnlyObjectProperty<Image> imageProperty() {
-        return image.getReadOnlyProperty();
+        return followed().imageProperty();
     }
 
+    /** The session's {@link SessionViewModel#heatmapImageProperty()}. */
     public ReadOnlyObjectProperty<Image> heatmapImageProperty() {
-        return heatmapImage.getReadOnlyProperty();
+        return followed().heatmapImageProperty();
     }
 
+    /** The session's {@link SessionViewModel#gridRowsProperty()}. */
     public ReadOnlyIntegerProperty gridRowsProperty() {
-        return gridRows.getReadOnlyProperty();
+        return followed().gridRowsProperty();
     }
 
+    /** The session's {@link SessionViewModel#gridColumnsProperty()}. */
     public ReadOnlyIntegerProperty gridColumnsProperty() {
-        return gridColumns.getReadOnlyProperty();
+        return followed().gridColumnsProperty();
     }
 
-    /** Where the heatmap and patch grid sit on the image: the part the model saw. */
+    /** Where the heatmap and patch grid sit on the image: the part the model saw (the session's). */
     public ReadOnlyObjectProperty<ImageRegion> modelRegionProperty() {
-        return modelRegion.getReadOnlyProperty();
+        return followed().modelRegionProperty();
+    }
+
+    private SessionViewModel followed() {
+        if (session == null) {
+            throw new IllegalStateException("the overlay follows no session yet (WorkbenchViewModel wires it)");
+        }
+        return session;
     }
 
     public ReadOnlyObjectProperty<QueryChoice> queryProperty() {
