@@ -266,9 +266,11 @@ def write_model_fixtures(model_id, model, pp, spec):
 
 # How the shipped models were trained; update with the conditions of the session that trains them.
 TRAINING_CONDITIONS = (
-    "Session 3 (2026-12-01): the teacher trained alone with 2 threads; the student then trained with 1 thread at "
-    "nice 5 while the other core built and tested code (load average about 2-3), so wall times are a little longer "
-    "than CPU times. CPU seconds are the comparable figure.")
+    "beit-fashion: session 3 (2026-12-01): the teacher trained alone with 2 threads; the student then trained with 1 "
+    "thread at nice 5 while the other core built and tested code (load average about 2-3). vit-fashion: epochs 1-11 in "
+    "session 3 under the same conditions, epochs 12-40 resumed from the kept checkpoint in session 4 (2026-12-02) on "
+    "1 thread at nice 5 while builds, tests and helpers used the other core (load average 3-5), so its wall times are "
+    "well above its CPU times. CPU seconds are the comparable figure.")
 RESUME_NOTE = (
     "Checkpoints are written after every epoch to `~/.cache/vitlens-train/{model_id}/` on the training machine; "
     "there, `build.py {model_id} --epochs N` continues the run (a warm restart of the cosine schedule). A new "
