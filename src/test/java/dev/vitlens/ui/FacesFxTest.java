@@ -1,5 +1,7 @@
 package dev.vitlens.ui;
 
+import static dev.vitlens.ui.WorkbenchHarness.waitUntil;
+
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.RunnerOptions;
@@ -34,8 +36,6 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,7 +51,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ApplicationExtension.class)
 class FacesFxTest {
 
-    private static final long TIMEOUT_S = 60;
     private static Path root;
     private static Path models;
     private static Path group;
@@ -91,11 +90,6 @@ class FacesFxTest {
     @AfterEach
     void tearDown() throws Exception {
         harness.close();
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
     }
 
     private boolean idle() {

@@ -1,5 +1,7 @@
 package dev.vitlens.ui;
 
+import static dev.vitlens.ui.WorkbenchHarness.waitUntil;
+
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.evaluate.EvaluationReport;
 import dev.vitlens.testing.LabelledFolders;
@@ -20,14 +22,11 @@ import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 import static dev.vitlens.testing.LabelledFolders.expectedTop1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ApplicationExtension.class)
 class ModelImportFxTest {
 
-    private static final long TIMEOUT_S = 60;
     private static Path root;
     private static Path userModels;
     private static Path export;
@@ -87,11 +85,6 @@ class ModelImportFxTest {
     @AfterEach
     void tearDown() throws Exception {
         harness.close();
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
     }
 
     @Test

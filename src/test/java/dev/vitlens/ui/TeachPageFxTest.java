@@ -1,5 +1,7 @@
 package dev.vitlens.ui;
 
+import static dev.vitlens.ui.WorkbenchHarness.waitUntil;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -35,7 +37,6 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +47,6 @@ import java.util.concurrent.TimeUnit;
 @ExtendWith(ApplicationExtension.class)
 class TeachPageFxTest {
 
-    private static final long TIMEOUT_S = 60;
     private static Path tmp;
     private static EngineBackend backend;
     private static String oldCache;
@@ -85,11 +85,6 @@ class TeachPageFxTest {
     @AfterEach
     void closeExecutors() throws Exception {
         harness.close();
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
     }
 
     /** Selects {@code modelId}, waits for its first sample to be shown, and opens the Teach tab. */

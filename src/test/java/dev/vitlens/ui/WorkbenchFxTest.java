@@ -1,5 +1,7 @@
 package dev.vitlens.ui;
 
+import static dev.vitlens.ui.WorkbenchHarness.waitUntil;
+
 import atlantafx.base.controls.Notification;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.testing.TinyModels;
@@ -45,8 +47,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -60,7 +60,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ApplicationExtension.class)
 class WorkbenchFxTest {
 
-    private static final long TIMEOUT_S = 30;
     private static Path root;
     private static Path modelsDir;
     private static Path red;
@@ -151,11 +150,6 @@ class WorkbenchFxTest {
     @AfterEach
     void tearDown() throws Exception {
         harness.close();
-    }
-
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
     }
 
     private void openAndWait(FxRobot robot, Path file) throws Exception {

@@ -52,6 +52,12 @@ final class WorkbenchHarness implements AutoCloseable {
         return new WorkbenchHarness(stage, backend, liveCatalog, pages, 1200, 800);
     }
 
+    /** Waits (up to a minute) until {@code condition} holds, then for the FX events it queued. */
+    static void waitUntil(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        org.testfx.util.WaitForAsyncUtils.waitFor(60, java.util.concurrent.TimeUnit.SECONDS, condition);
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+    }
+
     @Override
     public void close() throws BackingStoreException {
         viewModel.shutdown();
