@@ -57,6 +57,11 @@ final class FewShotPage implements WorkbenchPage {
     private final BorderPane root = new BorderPane();
     private final VBox classBox = new VBox(10);
     private final GridPane matrix = new GridPane();
+    /**
+     * Thumbnails by example: a card is rebuilt whenever its class changes, and without this every rebuild would
+     * read and decode all of the class's files again (and convert every in-memory image on the FX thread again).
+     */
+    private final java.util.Map<Example, Image> thumbnails = new java.util.WeakHashMap<>();
 
     FewShotPage(PageContext context) {
         fewShot = context.workbench().fewShot();
@@ -285,13 +290,10 @@ final class FewShotPage implements WorkbenchPage {
     }
 
     private Node thumbnail(ClassItem item, Example e) {
-        Image image;
-        if (e.file() != null) {
-            // background loading: JavaFX decodes it off the FX thread and shows it when ready
-            image = new Image(e.file().toUri().toString(), THUMB, THUMB, true, true, true);
-        } else {
-            image = SwingFXUtils.toFXImage(e.image().toBufferedImage(), null);
-        }
+        // Files load in the background (JavaFX decodes them off the FX thread and shows them when ready).
+        Image image = thumbnails.computeIfAbsent(e, ex -> ex.file() != null
+                ? new Image(ex.file().toUri().toString(), THUMB, THUMB, true, true, true)
+                : SwingFXUtils.toFXImage(ex.image().toBufferedImage(), null));
         ImageView view = new ImageView(image);
         view.setFitWidth(THUMB);
         view.setFitHeight(THUMB);
