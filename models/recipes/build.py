@@ -307,10 +307,22 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
                        "and the teacher labels each view once)")
     else:
         hard_target = "teacher argmax"
-    distill = ("soft distillation: loss = 0.5·CE(label smoothing 0.1) + 0.5·T²·KL(student/T ‖ teacher/T), T = 2"
-               if spec["distill"] == "soft" else
+    mix_txt = ""
+    if spec.get("mixup"):
+        mix_txt = (f"; every batch is mixed by mixup (α {spec['mixup'][0]}) or CutMix (α {spec['mixup'][1]}), half each, "
+                   "the label becomes the mixture and the online teacher scores the same mixed image")
+    if spec["distill"] == "soft" and c.model_type == "deit":
+        distill = (f"soft distillation through the distillation token (DeiT): loss = {1 - spec['kd_alpha']:g}·CE(cls head, "
+                   f"label, smoothing {spec['label_smoothing']:g}) + {spec['kd_alpha']:g}·T²·KL(distillation head/T ‖ "
+                   f"teacher/T), T = {spec['kd_temp']:g}{mix_txt}; inference logits = (cls + distillation)/2 as HF "
+                   "DeiTForImageClassificationWithTeacher")
+    elif spec["distill"] == "soft":
+        distill = (f"soft distillation: loss = {1 - spec['kd_alpha']:g}·CE(label smoothing {spec['label_smoothing']:g}) + "
+                   f"{spec['kd_alpha']:g}·T²·KL(student/T ‖ teacher/T), T = {spec['kd_temp']:g}{mix_txt}")
+    else:
+        distill = (
                "hard-label distillation through the distillation token (DeiT): loss = 0.5·CE(cls head, label, smoothing 0.1) "
-               f"+ 0.5·CE(distillation head, {hard_target}); inference logits = (cls + distillation)/2 as HF "
+               f"+ 0.5·CE(distillation head, {hard_target}){mix_txt}; inference logits = (cls + distillation)/2 as HF "
                "DeiTForImageClassificationWithTeacher")
     arch_lines = [f"- {fam}: {c.image_size}×{c.image_size} px input, patch {c.patch_size} → {c.num_patches} patches, "
                   f"{c.seq_len} tokens ({'[CLS], [DIST]' if c.model_type == 'deit' else '[CLS]'} + patches, row-major)",

@@ -235,6 +235,37 @@ def teacher_view_labels(tid, teacher, data, views, log):
     return out
 
 
+def mix_batch(x, y, num_labels, alpha_mixup, alpha_cutmix, g):
+    """Mixup or CutMix (one of the two per batch, as timm's Mixup with switch_prob 0.5).
+
+    Returns the mixed pixels and the mixed one-hot targets. The online teacher is run on the same mixed pixels, so
+    the student is taught the teacher's answer on images between the training images, where a small training set
+    says nothing (Beyer et al. 2022, "Knowledge distillation: a good teacher is patient and consistent")."""
+    b = x.shape[0]
+    perm = torch.randperm(b, generator=g)
+    one_hot = F.one_hot(y, num_labels).float()
+    if torch.rand(1, generator=g).item() < 0.5:
+        lam = float(torch.distributions.Beta(alpha_mixup, alpha_mixup).sample())
+        x = lam * x + (1 - lam) * x[perm]
+    else:
+        lam = float(torch.distributions.Beta(alpha_cutmix, alpha_cutmix).sample())
+        h, w = x.shape[-2:]
+        ch, cw = int(h * math.sqrt(1 - lam)), int(w * math.sqrt(1 - lam))
+        cy, cx = int(torch.randint(h, (1,), generator=g)), int(torch.randint(w, (1,), generator=g))
+        y0, y1 = max(cy - ch // 2, 0), min(cy + ch // 2, h)
+        x0, x1 = max(cx - cw // 2, 0), min(cx + cw // 2, w)
+        x = x.clone()
+        x[..., y0:y1, x0:x1] = x[perm][..., y0:y1, x0:x1]
+        lam = 1 - (y1 - y0) * (x1 - x0) / (h * w)      # the pasted area decides the label weight
+    return x, lam * one_hot + (1 - lam) * one_hot[perm]
+
+
+def soft_cross_entropy(logits, target, smoothing=0.0):
+    n = logits.shape[-1]
+    target = target * (1 - smoothing) + smoothing / n
+    return -(target * F.log_softmax(logits, -1)).sum(-1).mean()
+
+
 def lr_at(step, total, warmup, base):
     if step < warmup:
         return base * (step + 1) / warmup
@@ -314,8 +345,13 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
                 x, y = view_x[idx], data.train_y[idx]
             else:
                 x, y = data.train_batch(idx, g)
+            mixed = None
+            if spec.get("mixup"):     # (alpha_mixup, alpha_cutmix): targets become soft label mixtures
+                x, mixed = mix_batch(x, y, data.num_labels, *spec["mixup"], g)
             if spec["kind"] == "teacher":
-                loss = F.cross_entropy(model(x), y, label_smoothing=ls)
+                out = model(x)
+                loss = (soft_cross_entropy(out, mixed, ls) if mixed is not None
+                        else F.cross_entropy(out, y, label_smoothing=ls))
             else:
                 if t_cache is not None:   # offline KD: teacher logits of the un-cropped (flip-matched) image
                     t_logits = t_cache[idx, data.last_flip.long()]
@@ -327,8 +363,17 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
                 out, _ = model(x)
                 if spec["distill"] == "hard":          # DeiT: CLS head <- labels, DIST head <- teacher argmax
                     cls_l, dist_l = out
-                    loss = 0.5 * F.cross_entropy(cls_l, y, label_smoothing=ls) + \
-                        0.5 * F.cross_entropy(dist_l, t_labels if views else t_logits.argmax(-1))
+                    cls_loss = (soft_cross_entropy(cls_l, mixed, ls) if mixed is not None
+                                else F.cross_entropy(cls_l, y, label_smoothing=ls))
+                    loss = 0.5 * cls_loss + 0.5 * F.cross_entropy(dist_l, t_labels if views else t_logits.argmax(-1))
+                elif isinstance(out, tuple):           # DeiT, soft: CLS head <- labels, DIST head <- teacher's distribution
+                    cls_l, dist_l = out
+                    T = spec["kd_temp"]
+                    cls_loss = (soft_cross_entropy(cls_l, mixed, ls) if mixed is not None
+                                else F.cross_entropy(cls_l, y, label_smoothing=ls))
+                    kd = F.kl_div(F.log_softmax(dist_l / T, -1), F.softmax(t_logits / T, -1),
+                                  reduction="batchmean") * T * T
+                    loss = (1 - spec["kd_alpha"]) * cls_loss + spec["kd_alpha"] * kd
                 else:                                  # soft KD
                     T, a = spec["kd_temp"], spec["kd_alpha"]
                     kd = F.kl_div(F.log_softmax(out / T, -1), F.softmax(t_logits / T, -1), reduction="batchmean") * T * T
