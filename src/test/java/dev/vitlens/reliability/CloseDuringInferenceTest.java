@@ -6,16 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vitlens.camera.BlazeFaceDetector;
+import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelFolder;
 import dev.vitlens.catalog.ModelInfo;
 import dev.vitlens.engine.Analysis;
+import dev.vitlens.engine.AnalysisEngine;
 import dev.vitlens.engine.ModelSession;
 import dev.vitlens.imaging.RgbImage;
+import dev.vitlens.inference.AttentionModelCache;
 import dev.vitlens.inference.Device;
 import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.OnnxGraph;
 import dev.vitlens.inference.RunnerOptions;
 import dev.vitlens.inference.TensorLedger;
+import dev.vitlens.ui.viewmodel.EngineBackend;
+import dev.vitlens.ui.viewmodel.ExplainSettings;
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -25,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +38,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 19: closing a model while other threads are inside {@code OrtSession.run} on it (the workbench closing its
@@ -140,6 +147,52 @@ class CloseDuringInferenceTest {
         System.out.printf("graph: %d refused after close, %d ran across a whole close() call%n", refused, spanned);
         assertEquals(ROUNDS / 2 * THREADS, refused);
         assertTrue(spanned > 0, "some runs were inside ORT for the whole close() call");
+        assertEquals(after.created() - before.created(), after.closed() - before.closed());
+    }
+
+    /**
+     * The crash report's path: the workbench's faithfulness scoring ({@code Faithfulness} through
+     * {@code ModelRunner.logits(float[][])}) on a worker while the backend closes its models, as at exit.
+     */
+    @Test
+    void closingTheWorkbenchBackendWhileItScoresFaithfulnessEndsTheJobWithAClearMessage(@TempDir Path tmp)
+            throws Exception {
+        BufferedImage image = picture(28, 28).toBufferedImage();
+        TensorLedger.Snapshot before = TensorLedger.snapshot();
+        int midJob = 0;
+        for (int round = 0; round < 8; round++) {
+            EngineBackend backend = new EngineBackend(() -> new ModelCatalog(Path.of("models"), tmp.resolve("user")),
+                    "vit-fashion", new AnalysisEngine(RunnerOptions.on(Device.CPU).withThreads(1, 1),
+                    new AttentionModelCache(tmp.resolve("cache"))));
+            Analysis analysis = backend.classify(image, "vit-fashion", 3, true);
+            ExplainSettings settings = ExplainSettings.defaults(analysis.attentions().length);
+            CountDownLatch scored = new CountDownLatch(1);
+            CompletableFuture<Exception> job = CompletableFuture.supplyAsync(() -> {
+                try {
+                    while (true) {
+                        backend.faithfulness(analysis, settings, true, () -> false);
+                        scored.countDown();
+                    }
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            assertTrue(scored.await(60, TimeUnit.SECONDS), "faithfulness scored once");
+            Thread.sleep(round % 3);
+            backend.close();
+            Exception end = job.get(60, TimeUnit.SECONDS);
+            if (end instanceof InferenceException) {
+                assertEquals("model vit-fashion was closed", end.getMessage());
+                midJob++;
+            } else {
+                // closed between two jobs: the next one is not started on a closed backend
+                assertTrue(end instanceof IllegalStateException && end.getMessage().contains("ViTLens is closing"),
+                        String.valueOf(end));
+            }
+        }
+        TensorLedger.Snapshot after = TensorLedger.snapshot();
+        System.out.printf("workbench: %d of 8 closes came in the middle of a faithfulness job%n", midJob);
+        assertTrue(midJob > 0, "some closes came while the scorer was running");
         assertEquals(after.created() - before.created(), after.closed() - before.closed());
     }
 
