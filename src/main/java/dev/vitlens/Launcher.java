@@ -2,8 +2,10 @@ package dev.vitlens;
 
 import dev.vitlens.cli.Cli;
 import dev.vitlens.inference.CommandLineLimit;
+import dev.vitlens.inference.SessionGate;
 import dev.vitlens.ui.VitLensApp;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -22,7 +24,9 @@ public final class Launcher {
             System.exit(2);
         }
         if (Cli.handles(args)) {
-            System.exit(Cli.run(args));
+            int code = Cli.run(args);
+            drainInference();
+            System.exit(code);
         }
         try {
             VitLensApp.launchApp(args);
@@ -31,6 +35,21 @@ public final class Launcher {
             System.err.println("error: cannot open the GUI: " + e.getMessage()
                     + "\nThe command line works without a display: java -jar vitlens.jar --help");
             System.exit(1);
+        }
+        drainInference();
+    }
+
+    /** How long the exit waits for a model run still in progress (a cancelled job finishes its current batch). */
+    static final Duration EXIT_DRAIN = Duration.ofSeconds(30);
+
+    /**
+     * ONNX Runtime frees its native environment in a JVM shutdown hook, under any session still running on a worker
+     * thread (a SIGSEGV at exit, issue 19): refuse new runs and let the running ones finish first.
+     */
+    private static void drainInference() {
+        if (!SessionGate.drainForExit(EXIT_DRAIN)) {
+            System.err.println("warning: a model was still running " + EXIT_DRAIN.toSeconds() + " s after exit was"
+                    + " requested; exiting anyway");
         }
     }
 }

@@ -153,16 +153,18 @@ public final class DetectorRecall {
         int sample = 1;
         List<String> wanted = null;
         boolean blazeFace = false;
+        boolean compareLayout = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
                 case "--sample" -> sample = Integer.parseInt(args[++i]);
                 case "--configs" -> wanted = Arrays.stream(args[++i].split(",")).map(String::trim).toList();
                 case "--detector" -> blazeFace = args[++i].equals("blazeface");
+                case "--compare-layout" -> compareLayout = true;
                 default -> {
                     System.err.println("Unknown argument " + args[i]
                             + "; usage: DetectorRecall [--data DIR] [--sample K] [--configs name,...]"
-                            + " [--detector cascade|blazeface]");
+                            + " [--detector cascade|blazeface] [--compare-layout]");
                     System.exit(2);
                 }
             }
@@ -180,6 +182,10 @@ public final class DetectorRecall {
                 sample, withImages.size(), withoutImages.size(), Runtime.getRuntime().availableProcessors());
         System.out.println();
         List<Mat> liveFrames = liveFrames(withImages, withoutImages);
+        if (compareLayout) {
+            compareLayouts(liveFrames);
+            return;
+        }
         System.out.println("| config | with_mask recall | without_mask recall | images with >=2 boxes | median ms/image"
                 + " | median ms per 640x480 frame |");
         System.out.println("|---|---|---|---|---|---|");
@@ -218,6 +224,50 @@ public final class DetectorRecall {
     }
 
     private static final int STAGE_ROUNDS = 20;
+
+    /**
+     * The default BlazeFace settings with the graph as shipped and as {@link dev.vitlens.onnx.ChannelBlocks} rewrites
+     * it, frame by frame in turn (so both see the same machine load), 5 x STAGE_ROUNDS rounds over the frames.
+     */
+    static void compareLayouts(List<Mat> frames) {
+        BlazeFaceDetector.Settings settings = BlazeFaceDetector.Settings.defaults();
+        try (BlazeFaceDetector shipped = BlazeFaceDetector.open(settings, false);
+             BlazeFaceDetector blocked = BlazeFaceDetector.open(settings, true)) {
+            BlazeFaceDetector[] ds = {shipped, blocked};
+            int n = frames.size() * STAGE_ROUNDS * 5;
+            double[][][] t = new double[2][4][n];   // detector, stage (letterbox, model, decode, whole), sample
+            int[] found = new int[2];
+            for (BlazeFaceDetector d : ds) {
+                d.find(frames.get(0));   // warm-up
+            }
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < 2; k++) {
+                    long t0 = System.nanoTime();
+                    int faces = ds[k].find(frames.get(i % frames.size())).size();
+                    t[k][3][i] = (System.nanoTime() - t0) / 1e6;
+                    BlazeFaceDetector.StageTimes s = ds[k].lastStageTimes();
+                    t[k][0][i] = s.letterboxNanos() / 1e6;
+                    t[k][1][i] = s.modelNanos() / 1e6;
+                    t[k][2][i] = s.decodeNanos() / 1e6;
+                    found[k] += faces;
+                }
+            }
+            System.out.printf(Locale.ROOT, "BlazeFace default settings, %d frames x %d rounds, medians in ms%n%n",
+                    frames.size(), n / frames.size());
+            System.out.println("| graph | letterbox | model | decode | whole find() | faces found |");
+            System.out.println("|---|---|---|---|---|---|");
+            String[] names = {"as shipped", "blocked layout (ChannelBlocks)"};
+            for (int k = 0; k < 2; k++) {
+                System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %d |%n", names[k], median(t[k][0]),
+                        median(t[k][1]), median(t[k][2]), median(t[k][3]), found[k]);
+            }
+            System.out.printf(Locale.ROOT, "%nmodel time ratio blocked / shipped: %.3f; whole find(): %.3f%n",
+                    median(t[1][1]) / median(t[0][1]), median(t[1][3]) / median(t[0][3]));
+        } catch (BlazeFaceDetector.UnavailableException e) {
+            System.err.println("BlazeFace unavailable: " + e.getMessage());
+            System.exit(1);
+        }
+    }
 
     /** Where a BlazeFace find() spends its time: median of each stage over {@code rounds} passes over the frames. */
     static String stageRow(String name, BlazeFaceDetector d, List<Mat> frames, int rounds) {

@@ -62,6 +62,7 @@ public final class LiveBenchmark {
         Device device = Device.CPU;
         FaceDetector.Settings detector = FaceDetector.Settings.live();
         boolean blazeFace = true; // the live default; the cascade options below apply with --detector cascade
+        int threads = 0;          // the classifier's intra-op threads; 0 = RunnerOptions' default
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--image" -> image = Path.of(args[++i]);
@@ -70,6 +71,7 @@ public final class LiveBenchmark {
                 case "--model" -> model = args[++i];
                 case "--detector" -> blazeFace = args[++i].equals("blazeface");
                 case "--device" -> device = Device.parse(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--cascades" -> detector = detector.withCascades(
                         Arrays.stream(args[++i].split(",")).map(Cascade::fromId).toList());
                 case "--pad" -> detector = detector.withPadFraction(Double.parseDouble(args[++i]));
@@ -83,7 +85,8 @@ public final class LiveBenchmark {
                 }
                 default -> {
                     System.err.println("unknown argument " + args[i] + "\nusage: LiveBenchmark [--image FILE]"
-                            + " [--frames N] [--fps F] [--model ID|DIR] [--device cpu|auto|cuda] [--detector blazeface|cascade]"
+                            + " [--frames N] [--fps F] [--model ID|DIR] [--device cpu|auto|cuda] [--threads N]"
+                            + " [--detector blazeface|cascade]"
                             + " [--cascades lbp,haar_eye] [--pad F] [--min-face F] [--min-neighbors N]"
                             + " [--detect-width W] [--eye-width W] [--cv-threads N]");
                     System.exit(2);
@@ -100,8 +103,10 @@ public final class LiveBenchmark {
             return;
         }
         ModelInfo info = ModelCatalog.standard().resolve(model).require();
-        try (ModelFaceClassifier classifier = ModelFaceClassifier.open(info, RunnerOptions.on(device))) {
-            System.out.println("model: " + info.id() + " (" + info.dir() + ") on " + classifier.runner().device().id());
+        RunnerOptions runner = threads > 0 ? RunnerOptions.on(device).withThreads(threads, 1) : RunnerOptions.on(device);
+        try (ModelFaceClassifier classifier = ModelFaceClassifier.open(info, runner)) {
+            System.out.println("model: " + info.id() + " (" + info.dir() + ") on " + classifier.runner().device().id()
+                    + ", " + runner.intraOpThreads() + " intra-op thread(s)");
             if (run(image, frames, fps, classifier, options) == null) {
                 System.exit(1);
             }

@@ -72,8 +72,7 @@ public final class ModelFolder {
                 throw new ModelFormatException("model.onnx output " + a0 + " must be [batch, heads, T, T]");
             }
             expectDim(a0, 1, config.heads(), "heads (num_attention_heads)");
-            expectDim(a0, 2, layout.tokens(), "tokens (prefix + patches = " + layout.prefixTokens() + " + "
-                    + layout.patches() + ")");
+            expectTokens(a0, 2, layout);
             expectDim(a0, 3, layout.tokens(), "tokens");
         }
         return layout;
@@ -104,8 +103,7 @@ public final class ModelFolder {
             if (h.rank() != 3) {
                 throw new ModelFormatException("model.onnx output " + h + " must be [batch, tokens, hidden]");
             }
-            expectDim(h, 1, layout.tokens(), "tokens (prefix + patches = " + layout.prefixTokens() + " + "
-                    + layout.patches() + ")");
+            expectTokens(h, 1, layout);
             expectDim(h, 2, config.hiddenSize(), "hidden size (hidden_size)");
         }
         if (pooled.isPresent()) {
@@ -114,6 +112,15 @@ public final class ModelFolder {
                 throw new ModelFormatException("model.onnx output " + p + " must be [batch, hidden]");
             }
             expectDim(p, 1, config.hiddenSize(), "hidden size (hidden_size)");
+        }
+    }
+
+    private static void expectTokens(TensorInfo t, int axis, TokenLayout layout) throws ModelFormatException {
+        long actual = t.dim(axis);
+        if (actual != OnnxSignature.DYNAMIC && actual != layout.tokens()) {
+            throw new ModelFormatException("model.onnx " + t + " has " + actual + " tokens but config.json implies "
+                    + layout.tokens() + " (prefix + patches = " + layout.prefixTokens() + " + " + layout.patches() + ")"
+                    + layout.tokenMismatchHint(actual));
         }
     }
 

@@ -28,6 +28,21 @@ public record TokenLayout(int prefixTokens, int gridHeight, int gridWidth, int p
         return prefixTokens + patches();
     }
 
+    /**
+     * Why a model's sequence of {@code actual} tokens does not fit this layout, for the end of an error message: a
+     * sequence of the patches alone is a model without [CLS] (pure mean pooling), which the ViT, DeiT and BEiT
+     * layouts cannot describe; their teaching views and maps read [CLS] as token 0.
+     */
+    public String tokenMismatchHint(long actual) {
+        if (actual == patches() && prefixTokens > 0) {
+            return ": that is the " + patches() + " patches alone, so the model has no [CLS] token (pure mean"
+                    + " pooling?). ViTLens reads the Hugging Face ViT, DeiT and BEiT layouts, whose sequence starts"
+                    + " with [CLS]" + (prefixTokens == 2 ? " and [DIST]" : "") + "; a model without it cannot be"
+                    + " imported";
+        }
+        return "";
+    }
+
     /** Token index of patch (row, col). */
     public int tokenOfPatch(int row, int col) {
         return prefixTokens + row * gridWidth + col;

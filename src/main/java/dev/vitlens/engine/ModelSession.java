@@ -249,6 +249,10 @@ public final class ModelSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the model. Safe while other threads use the session: runs already inside ONNX Runtime finish, later ones
+     * fail with "model ... was closed" ({@link ModelRunner#close}); it never waits.
+     */
     @Override
     public void close() {
         runner.close();

@@ -22,7 +22,8 @@ import java.util.Set;
  * {@link ModelRunner} loads models (DJL Criteria on the "OnnxRuntime" engine, our session options) and run through
  * the ORT session DJL created, for the same reason: DJL cannot request a subset of named outputs. It always runs on
  * the CPU: such graphs are a norm and a matrix product or two, where copying each input to a GPU would cost more
- * than it saves, and the model's own session already made the device choice the user sees. Thread-safe.
+ * than it saves, and the model's own session already made the device choice the user sees. Thread-safe, and
+ * {@link #close} may come from any thread at any time ({@link SessionGate}).
  */
 public final class GraphRunner implements AutoCloseable {
     private final String name;
@@ -30,7 +31,7 @@ public final class GraphRunner implements AutoCloseable {
     private final ZooModel<NDList, NDList> djlModel;
     private final OrtSession session;
     private final SessionOptions options;
-    private volatile boolean closed;
+    private final SessionGate gate;
 
     private GraphRunner(String name, OrtEnvironment env, ModelRunner.Loaded loaded, SessionOptions options) {
         this.name = name;
@@ -38,6 +39,7 @@ public final class GraphRunner implements AutoCloseable {
         this.djlModel = loaded.djlModel();
         this.session = loaded.session();
         this.options = options;
+        this.gate = new SessionGate(name, this::release);
     }
 
     /**
@@ -77,9 +79,16 @@ public final class GraphRunner implements AutoCloseable {
      */
     public Map<String, ModelRunner.Tensor> run(String input, float[] data, long[] shape, Collection<String> outputs)
             throws InferenceException {
-        if (closed) {
-            throw new InferenceException(name + " is closed", null);
+        gate.enter();
+        try {
+            return runInside(input, data, shape, outputs);
+        } finally {
+            gate.leave();
         }
+    }
+
+    private Map<String, ModelRunner.Tensor> runInside(String input, float[] data, long[] shape,
+                                                      Collection<String> outputs) throws InferenceException {
         Set<String> requested = new LinkedHashSet<>(outputs);
         for (String out : requested) {
             if (!session.getOutputNames().contains(out)) {
@@ -104,26 +113,26 @@ public final class GraphRunner implements AutoCloseable {
             return out;
         } catch (OrtException e) {
             throw new InferenceException(name + " failed: " + ModelRunner.rootMessage(e), e);
-        } catch (IllegalStateException e) {
-            throw new InferenceException(name + " is closed", e);
         }
     }
 
+    /** At once when no run is inside, else when the last one finishes; never waits. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (djlModel != null) {
-            djlModel.close();
-        } else {
-            try {
+        gate.close();
+    }
+
+    private void release() {
+        try {
+            if (djlModel != null) {
+                djlModel.close();
+            } else {
                 session.close();
-            } catch (OrtException ignored) {
-                // closing anyway
             }
+        } catch (OrtException | RuntimeException ignored) {
+            // closing anyway
+        } finally {
+            ModelRunner.close(options);
         }
-        ModelRunner.close(options);
     }
 }

@@ -72,12 +72,12 @@ public final class ImportSmokeTest implements ModelSmokeTest {
         if (name.equals(ModelInfo.LOGITS_NAME)) {
             expectShape(name, t, 1, model.labels().size());
         } else if (name.equals(ModelInfo.LAST_HIDDEN_STATE_NAME)) {
-            expectShape(name, t, 1, layout.tokens(), model.config().hiddenSize());
+            expectShape(name, t, layout, 1, layout.tokens(), model.config().hiddenSize());
         } else if (name.equals(ModelInfo.POOLER_OUTPUT_NAME)) {
             expectShape(name, t, 1, model.config().hiddenSize());
         } else if (name.startsWith("attentions.")) {
             int tokens = layout.tokens();
-            expectShape(name, t, 1, layout.heads(), tokens, tokens);
+            expectShape(name, t, layout, 1, layout.heads(), tokens, tokens);
             float[] d = t.data();
             for (int row = 0; row < d.length / tokens; row++) {
                 double sum = 0;
@@ -93,9 +93,20 @@ public final class ImportSmokeTest implements ModelSmokeTest {
     }
 
     private static void expectShape(String name, ModelRunner.Tensor t, long... expected) throws InferenceException {
+        expectShape(name, t, null, expected);
+    }
+
+    /** @param layout when the shape's axis 1 or 2 counts tokens: explains a sequence without [CLS] */
+    private static void expectShape(String name, ModelRunner.Tensor t, TokenLayout layout, long... expected)
+            throws InferenceException {
         if (!Arrays.equals(t.shape(), expected)) {
+            String hint = "";
+            if (layout != null && t.shape().length == expected.length) {
+                int axis = expected.length == 3 ? 1 : 2;   // [1, T, D] or [1, H, T, T]
+                hint = layout.tokenMismatchHint(t.shape()[axis]);
+            }
             throw new InferenceException("output \"" + name + "\" has shape " + Arrays.toString(t.shape())
-                    + ", expected " + Arrays.toString(expected), null);
+                    + ", expected " + Arrays.toString(expected) + hint, null);
         }
     }
 

@@ -36,7 +36,8 @@ import java.util.Set;
  * requesting a subset of outputs ({@code logits} alone skips copying attention maps; explanations ask for
  * {@code attentions.*}), and CUDA with a diagnosable CPU fallback (DJL reports only "model cannot be loaded").
  * Our {@link SessionOptions} (threads, all graph optimisations, CUDA) are handed to DJL's OrtModel through its
- * {@code sessionOptions} option. Thread-safe: ORT sessions allow concurrent {@code run} calls.
+ * {@code sessionOptions} option. Thread-safe: ORT sessions allow concurrent {@code run} calls, and {@link #close}
+ * may come from any thread at any time: a {@link SessionGate} keeps the session until the runs inside it are done.
  */
 public final class ModelRunner implements AutoCloseable {
     public static final String LOGITS = ModelInfo.LOGITS_NAME;
@@ -51,7 +52,7 @@ public final class ModelRunner implements AutoCloseable {
     private final Device device;
     private final String fallbackReason;
     private final List<String> attentionOutputs;
-    private volatile boolean closed;
+    private final SessionGate gate;
 
     /** One output tensor: its shape and data in C order. */
     public record Tensor(long[] shape, float[] data) {
@@ -83,6 +84,7 @@ public final class ModelRunner implements AutoCloseable {
             att.add("attentions." + i);
         }
         this.attentionOutputs = List.copyOf(att);
+        this.gate = new SessionGate("model " + info.id(), this::release);
     }
 
     /**
@@ -307,15 +309,23 @@ public final class ModelRunner implements AutoCloseable {
      */
     public Map<String, Tensor> run(FloatBuffer pixelValues, int batch, Collection<String> outputs)
             throws InferenceException {
-        if (closed) {
-            throw new InferenceException("model " + info.id() + " is closed", null);
-        }
         long[] shape = {batch, 3, info.inputHeight(), info.inputWidth()};
         long expected = batch * 3L * info.inputHeight() * info.inputWidth();
         if (pixelValues.remaining() != expected) {
             throw new InferenceException("expected " + expected + " input values for " + batch + " image(s) of "
                     + info.inputWidth() + "x" + info.inputHeight() + ", got " + pixelValues.remaining(), null);
         }
+        gate.enter();
+        try {
+            return runInside(pixelValues, shape, outputs);
+        } finally {
+            gate.leave();
+        }
+    }
+
+    /** {@link #run(FloatBuffer, int, Collection)} once inside the gate: the session cannot be released meanwhile. */
+    private Map<String, Tensor> runInside(FloatBuffer pixelValues, long[] shape, Collection<String> outputs)
+            throws InferenceException {
         Set<String> requested = new LinkedHashSet<>(outputs);
         for (String name : requested) {
             if (!session.getOutputNames().contains(name)) {
@@ -343,9 +353,6 @@ public final class ModelRunner implements AutoCloseable {
             return out;
         } catch (OrtException e) {
             throw new InferenceException("inference failed: " + rootMessage(e), e);
-        } catch (IllegalStateException e) {
-            // ORT refuses to run a closed session
-            throw new InferenceException("model " + info.id() + " is closed", e);
         }
     }
 
@@ -469,21 +476,27 @@ public final class ModelRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the model: at once when no run is inside it, else when the last one finishes (this never waits, so any
+     * thread may call it). Later runs fail with "model ... was closed". Idempotent.
+     */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (djlModel != null) {
-            djlModel.close(); // closes the session DJL created
-        } else if (ownsSession) {
-            try {
+        gate.close();
+    }
+
+    /** Frees the native session; called exactly once, by {@link SessionGate}, with no run inside. */
+    private void release() {
+        try {
+            if (djlModel != null) {
+                djlModel.close(); // closes the session DJL created
+            } else if (ownsSession) {
                 session.close();
-            } catch (OrtException ignored) {
-                // closing anyway
             }
+        } catch (OrtException | RuntimeException ignored) {
+            // closing anyway; this may run at the end of someone's run, which must not fail for it
+        } finally {
+            close(sessionOptions);
         }
-        close(sessionOptions);
     }
 }

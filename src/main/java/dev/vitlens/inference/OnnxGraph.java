@@ -23,7 +23,8 @@ import java.util.Map;
  * builds a session from bytes, whereas Criteria needs a file on disk (an extracted copy to keep in sync); and a
  * detector runs 30 times a second with one named NHWC input, where a Predictor would allocate an NDManager and wrap
  * every output per call. The environment is still the one DJL created ({@link ModelRunner#sharedEnvironment()}), and
- * every tensor and result is closed and counted in the {@link TensorLedger}. Thread-safe (ORT sessions are).
+ * every tensor and result is closed and counted in the {@link TensorLedger}. Thread-safe (ORT sessions are), and
+ * {@link #close} may come from any thread at any time ({@link SessionGate}).
  */
 public final class OnnxGraph implements AutoCloseable {
 
@@ -31,13 +32,14 @@ public final class OnnxGraph implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final SessionOptions options;
-    private volatile boolean closed;
+    private final SessionGate gate;
 
     private OnnxGraph(String name, OrtEnvironment env, OrtSession session, SessionOptions options) {
         this.name = name;
         this.env = env;
         this.session = session;
         this.options = options;
+        this.gate = new SessionGate(name, this::release);
     }
 
     /**
@@ -73,6 +75,11 @@ public final class OnnxGraph implements AutoCloseable {
     /** Shape of a float input or output tensor as the graph declares it (-1 for a dynamic axis). */
     public long[] shape(String tensorName) throws ModelLoadException {
         try {
+            gate.enter();
+        } catch (InferenceException e) {
+            throw new ModelLoadException(e.getMessage(), e);
+        }
+        try {
             NodeInfo info = session.getInputInfo().get(tensorName);
             if (info == null) {
                 info = session.getOutputInfo().get(tensorName);
@@ -87,6 +94,8 @@ public final class OnnxGraph implements AutoCloseable {
             return t.getShape();
         } catch (OrtException e) {
             throw new ModelLoadException("cannot inspect " + name + ": " + ModelRunner.rootMessage(e), e);
+        } finally {
+            gate.leave();
         }
     }
 
@@ -98,9 +107,16 @@ public final class OnnxGraph implements AutoCloseable {
      */
     public Map<String, float[]> run(String input, FloatBuffer data, long[] shape, List<String> outputs)
             throws InferenceException {
-        if (closed) {
-            throw new InferenceException(name + " is closed", null);
+        gate.enter();
+        try {
+            return runInside(input, data, shape, outputs);
+        } finally {
+            gate.leave();
         }
+    }
+
+    private Map<String, float[]> runInside(String input, FloatBuffer data, long[] shape, List<String> outputs)
+            throws InferenceException {
         OnnxTensor tensor = null;
         OrtSession.Result result = null;
         try {
@@ -135,15 +151,16 @@ public final class OnnxGraph implements AutoCloseable {
         }
     }
 
+    /** At once when no run is inside, else when the last one finishes; never waits. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+        gate.close();
+    }
+
+    private void release() {
         try {
             session.close();
-        } catch (OrtException ignored) {
+        } catch (OrtException | RuntimeException ignored) {
             // closing anyway
         } finally {
             options.close();

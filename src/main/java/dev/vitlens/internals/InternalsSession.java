@@ -198,7 +198,8 @@ public final class InternalsSession implements AutoCloseable {
                 long[] s = t.shape();
                 if (s.length != 3 || s[0] != 1 || s[1] != tokens) {
                     throw new InferenceException(hiddenOutputs.get(i) + " has shape " + java.util.Arrays.toString(s)
-                            + ", expected [1, " + tokens + ", hidden] for " + model.id() + "'s token layout", null);
+                            + ", expected [1, " + tokens + ", hidden] for " + model.id() + "'s token layout"
+                            + (s.length == 3 ? model.layout().tokenMismatchHint(s[1]) : ""), null);
                 }
                 hidden[i] = rows(t.data(), tokens, (int) s[2]);
             }

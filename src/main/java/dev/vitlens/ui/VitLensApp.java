@@ -96,17 +96,20 @@ public class VitLensApp extends Application {
         if (liveViewModel != null) {
             liveViewModel.shutdown();
         }
-        if (live != null) {
-            live.close();
-        }
-        if (interactive != null) {
-            interactive.close();
-        }
-        if (batch != null) {
-            batch.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
+        // Stopping the workers waits for their current task (2 s each at most) and closing the models may wait for a
+        // model being opened or a face search: not on the FX thread. The thread is not a daemon, so the JVM does not
+        // exit before the models are released; the launcher then waits for runs still inside ONNX Runtime.
+        Thread release = new Thread(() -> {
+            for (TaskExecutor executor : new TaskExecutor[] {live, interactive, batch}) {
+                if (executor != null) {
+                    executor.close();
+                }
+            }
+            if (backend != null) {
+                backend.close();
+            }
+        }, "vitlens-release");
+        release.setDaemon(false);
+        release.start();
     }
 }

@@ -9,6 +9,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import dev.vitlens.catalog.ModelDirectories;
 import dev.vitlens.inference.AttentionModelCache;
 import dev.vitlens.teach.TeachingView;
 import dev.vitlens.teach.TeachingViews;
@@ -16,6 +17,7 @@ import dev.vitlens.testing.TinyVitExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,18 +34,28 @@ class TeachEdgeModelsTest {
     static String oldCache;
     static final Path IMAGE = Paths.get("assets/samples/fashion-0013-dress.png").toAbsolutePath();
 
+    static String oldUserDir;
+
     @BeforeAll
     static void useATemporaryCache() {
         oldCache = System.getProperty(AttentionModelCache.DIR_PROPERTY);
         System.setProperty(AttentionModelCache.DIR_PROPERTY, tmp.resolve("cache").toString());
+        // imports (refused, but were they not) land in a temporary catalogue, never the user's
+        oldUserDir = System.getProperty(ModelDirectories.USER_DIR_PROPERTY);
+        System.setProperty(ModelDirectories.USER_DIR_PROPERTY, tmp.resolve("user").toString());
     }
 
     @AfterAll
     static void restoreTheCache() {
-        if (oldCache == null) {
-            System.clearProperty(AttentionModelCache.DIR_PROPERTY);
+        restore(AttentionModelCache.DIR_PROPERTY, oldCache);
+        restore(ModelDirectories.USER_DIR_PROPERTY, oldUserDir);
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
         } else {
-            System.setProperty(AttentionModelCache.DIR_PROPERTY, oldCache);
+            System.setProperty(property, value);
         }
     }
 
@@ -123,5 +135,41 @@ class TeachEdgeModelsTest {
         assertTrue(worked >= 3, "patchify, filters, position similarity, logit lens, prediction need no attention: "
                 + worked);
         assertTrue(unavailable >= 2, "heads and attention distance need attentions: " + unavailable);
+    }
+
+    /**
+     * A model without [CLS] (its sequence is the patches alone, its head reads their mean): the ViT, DeiT and BEiT
+     * layouts cannot describe it, so it is refused with one line that says why: when loaded, from the graph's declared
+     * attention shapes; without those, when its attentions are first read (teaching views) or checked (import).
+     * Classifying alone needs no attention and works.
+     */
+    @Test
+    void aModelWithoutAClassTokenIsRefusedWithTheReason() throws Exception {
+        for (boolean nativeAttentions : new boolean[] {true, false}) {
+            TinyVitExport export = new TinyVitExport();
+            export.noClassToken = true;
+            export.nativeAttentions = nativeAttentions;
+            Path dir = export.writeFolder(tmp.resolve("no-cls-" + nativeAttentions));
+            for (String[] command : new String[][] {
+                    {"classify", "-m", dir.toString(), "--device", "cpu", IMAGE.toString()},
+                    {"teach", "heads", "-m", dir.toString(), "--device", "cpu", IMAGE.toString()},
+                    {"import", dir.toString(), "--id", "no-cls-" + nativeAttentions}}) {
+                Run r = run(command);
+                String what = String.join(" ", command[0], command[1]) + " (native attentions " + nativeAttentions + ")";
+                if (command[0].equals("classify") && !nativeAttentions) {
+                    // nothing declares the token count and classifying needs no attention: the logits are right
+                    assertEquals(0, r.exit(), what + ": " + r.err());
+                    continue;
+                }
+                assertTrue(r.exit() != 0, what + ": " + r.err());
+                // import reports its progress on stderr first ("[ 10%] Reading and checking model.onnx")
+                List<String> errors = r.err().lines().filter(l -> !l.startsWith("[")).toList();
+                assertEquals(1, errors.size(), what + ": " + r.err());
+                assertTrue(errors.get(0).startsWith("error: ") && errors.get(0).contains("no [CLS] token"),
+                        what + ": " + r.err());
+                assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());
+            }
+            assertFalse(Files.exists(tmp.resolve("user").resolve("no-cls-" + nativeAttentions)), "nothing imported");
+        }
     }
 }

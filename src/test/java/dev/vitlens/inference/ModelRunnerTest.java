@@ -151,7 +151,7 @@ class ModelRunnerTest {
         runner.logits(batch(1), 1);
         runner.close();
         InferenceException e = assertThrows(InferenceException.class, () -> runner.logits(batch(1), 1));
-        assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+        assertTrue(e.getMessage().contains("was closed"), e.getMessage());
         // The ORT session itself was released (DJL closes it with the model).
         assertThrows(IllegalStateException.class, runner::outputNames);
         runner.close(); // idempotent

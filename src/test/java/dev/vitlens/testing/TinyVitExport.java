@@ -42,6 +42,9 @@ public final class TinyVitExport {
     /** Keep the weights in {@code model.onnx_data} (ONNX external data) instead of inside the protobuf. */
     public boolean externalData = false;
     public long seed = 7;
+    /** No [CLS] (or [DIST]) token: the sequence is the patches alone and the head reads their mean (as timm's
+     * {@code class_token=False, global_pool='avg'}); no Hugging Face ViT/DeiT/BEiT export looks like this. */
+    public boolean noClassToken = false;
 
     public TinyVitExport family(Family f) {
         this.family = f;
@@ -70,7 +73,7 @@ public final class TinyVitExport {
 
     public int tokens() {
         int grid = imageSize / patchSize;
-        return family.prefixTokens() + grid * grid;
+        return (noClassToken ? 0 : family.prefixTokens()) + grid * grid;
     }
 
     /** Writes model.onnx (+ model.onnx_data), config.json and preprocessor_config.json into {@code dir}. */
@@ -162,7 +165,8 @@ public final class TinyVitExport {
         g.addNode(node("ReduceMean", "/embeddings/ReduceMean", new String[] {"patches"}, "pooled_patches",
                 ints("axes", 1), intAttr("keepdims", 1)));
         List<String> sequence = new ArrayList<>();
-        String[] prefixNames = family == Family.DEIT ? new String[] {"cls", "dist"} : new String[] {"cls"};
+        String[] prefixNames = noClassToken ? new String[0]
+                : family == Family.DEIT ? new String[] {"cls", "dist"} : new String[] {"cls"};
         for (String p : prefixNames) {
             init.floats(p + "_token", random(r, d, 0.5f), 1, 1, d);
             g.addNode(node("Add", "/embeddings/" + p + "/Add", new String[] {"pooled_patches", p + "_token"},
@@ -228,7 +232,7 @@ public final class TinyVitExport {
             g.addOutput(TinyModels.valueInfo("pooler_output", "batch_size", d));
         } else {
             String features;
-            if (family == Family.BEIT) {
+            if (family == Family.BEIT || noClassToken) {
                 g.addNode(node("ReduceMean", "/pooler/ReduceMean", new String[] {x}, "mean_tokens",
                         ints("axes", 1), intAttr("keepdims", 0)));
                 features = "mean_tokens";

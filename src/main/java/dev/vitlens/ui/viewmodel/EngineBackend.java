@@ -76,6 +76,8 @@ public final class EngineBackend implements WorkbenchBackend {
     private final Map<String, String> loadFailures = new HashMap<>();
     /** Sessions of removed models: another worker may still be running one, so they are closed only at the end. */
     private final List<ModelSession> retired = new ArrayList<>();
+    /** Set by {@link #close}: a worker still running must not open a model nobody will close. */
+    private boolean closed;
     private ModelCatalog catalog;
     private final Object faceLock = new Object();
     private PhotoFaces photoFaces;
@@ -367,6 +369,7 @@ public final class EngineBackend implements WorkbenchBackend {
      * when none can be added, the model still classifies and the explorer says why there is no attention map.
      */
     private synchronized ModelSession session(String modelId) throws Exception {
+        refuseWhenClosed();
         ModelSession session = sessions.get(modelId);
         if (session != null) {
             return session;
@@ -396,6 +399,7 @@ public final class EngineBackend implements WorkbenchBackend {
     public TeachInput teach(BufferedImage image, String modelId) throws Exception {
         TeachSession session;
         synchronized (this) {
+            refuseWhenClosed();
             session = teachSessions.get(modelId);
             if (session == null) {
                 ModelCatalog.Entry entry = catalog().find(modelId).orElseThrow(() -> new IllegalArgumentException(
@@ -410,8 +414,20 @@ public final class EngineBackend implements WorkbenchBackend {
         }
     }
 
+    private void refuseWhenClosed() {
+        if (closed) {
+            throw new IllegalStateException("ViTLens is closing: no model is opened any more");
+        }
+    }
+
+    /**
+     * Closes every model. A worker may still be inside one (a faithfulness batch, a gallery image): its run finishes
+     * and the model is released after it, its next run fails with "model ... was closed" ({@code ModelRunner.close}).
+     * It may wait for a model being opened or a face search (the locks they hold), so it is not for the FX thread.
+     */
     @Override
     public synchronized void close() {
+        closed = true;
         synchronized (faceLock) {
             if (photoFaces != null) {
                 photoFaces.close();
