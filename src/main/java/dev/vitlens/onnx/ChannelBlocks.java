@@ -9,7 +9,6 @@ import com.google.protobuf.ByteString;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -383,17 +382,5 @@ public final class ChannelBlocks {
                 parent.put(ra, rb);
             }
         }
-    }
-
-    /** For tests: the output channel count of each convolution, in graph order. */
-    static List<Integer> convolutionWidths(ModelProto model) {
-        Map<String, TensorProto> inits = OnnxGraphs.initializers(model.getGraph());
-        List<Integer> out = new ArrayList<>();
-        for (NodeProto n : model.getGraph().getNodeList()) {
-            if (n.getOpType().equals("Conv")) {
-                out.add((int) inits.get(n.getInput(1)).getDims(0));
-            }
-        }
-        return out;
     }
 }
