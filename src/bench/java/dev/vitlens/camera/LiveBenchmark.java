@@ -62,7 +62,10 @@ public final class LiveBenchmark {
         Device device = Device.CPU;
         FaceDetector.Settings detector = FaceDetector.Settings.live();
         boolean blazeFace = true; // the live default; the cascade options below apply with --detector cascade
-        int threads = 0;          // the classifier's intra-op threads; 0 = RunnerOptions' default
+        int threads = 0;          // the classifier's intra-op threads; 0 = the live default (1)
+        int valImages = 0;        // > 0: a clip of this many validation face images instead of one --image
+        Path data = Path.of("../shared/data/face-mask");
+        Path split = Path.of("models/deit-mask/split.json");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--image" -> image = Path.of(args[++i]);
@@ -72,6 +75,9 @@ public final class LiveBenchmark {
                 case "--detector" -> blazeFace = args[++i].equals("blazeface");
                 case "--device" -> device = Device.parse(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--val-clip" -> valImages = Integer.parseInt(args[++i]);
+                case "--data" -> data = Path.of(args[++i]);
+                case "--split" -> split = Path.of(args[++i]);
                 case "--cascades" -> detector = detector.withCascades(
                         Arrays.stream(args[++i].split(",")).map(Cascade::fromId).toList());
                 case "--pad" -> detector = detector.withPadFraction(Double.parseDouble(args[++i]));
@@ -86,6 +92,7 @@ public final class LiveBenchmark {
                 default -> {
                     System.err.println("unknown argument " + args[i] + "\nusage: LiveBenchmark [--image FILE]"
                             + " [--frames N] [--fps F] [--model ID|DIR] [--device cpu|auto|cuda] [--threads N]"
+                            + " [--val-clip N [--data DIR] [--split FILE]]"
                             + " [--detector blazeface|cascade]"
                             + " [--cascades lbp,haar_eye] [--pad F] [--min-face F] [--min-neighbors N]"
                             + " [--detect-width W] [--eye-width W] [--cv-threads N]");
@@ -103,11 +110,19 @@ public final class LiveBenchmark {
             return;
         }
         ModelInfo info = ModelCatalog.standard().resolve(model).require();
-        RunnerOptions runner = threads > 0 ? RunnerOptions.on(device).withThreads(threads, 1) : RunnerOptions.on(device);
+        ValidationClip valClip = null;
+        if (valImages > 0) {
+            valClip = ValidationClip.load(data, split, valImages);
+            frames = Math.max(frames, valClip.frameCount());
+        }
+        RunnerOptions runner = threads > 0 ? RunnerOptions.on(device).withThreads(threads, 1)
+                : ModelFaceClassifier.liveOptions(device);
         try (ModelFaceClassifier classifier = ModelFaceClassifier.open(info, runner)) {
             System.out.println("model: " + info.id() + " (" + info.dir() + ") on " + classifier.runner().device().id()
                     + ", " + runner.intraOpThreads() + " intra-op thread(s)");
-            if (run(image, frames, fps, classifier, options) == null) {
+            LiveStats stats = valClip == null ? run(image, frames, fps, classifier, options)
+                    : run(valClip, frames, fps, classifier, options);
+            if (stats == null) {
                 System.exit(1);
             }
         }
@@ -137,12 +152,38 @@ public final class LiveBenchmark {
             return m;
         });
         base.release();
+        try {
+            return play(clip, image.getFileName().toString(), frames, fps, classifier, options, null);
+        } finally {
+            Files.deleteIfExists(clip);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** Plays a clip of validation face images, each held for {@link ValidationClip#HOLD_FRAMES} frames. */
+    static LiveStats run(ValidationClip valClip, int frames, double fps, FaceClassifier classifier, LiveOptions options)
+            throws Exception {
+        OpenCvNatives.ensureLoaded();
+        Path dir = Files.createTempDirectory("vitlens-live-bench");
+        Path clip = dir.resolve("val-640x480.avi");
+        try {
+            valClip.write(clip, fps);
+            return play(clip, valClip.describe(), frames, fps, classifier, options, valClip);
+        } finally {
+            Files.deleteIfExists(clip);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static LiveStats play(Path clip, String clipName, int frames, double fps, FaceClassifier classifier,
+                                  LiveOptions options, ValidationClip truth) throws Exception {
         System.out.printf(Locale.ROOT, "Live benchmark: %s; 640x480 MJPEG clip from %s played at %.0f fps (loop);"
                 + " %d frames after %d warm-up; %d CPUs%n", classifier == null ? "detection only, no classifier"
-                : "with classifier", image.getFileName(), fps, frames, WARMUP_FRAMES,
+                : "with classifier", clipName, fps, frames, WARMUP_FRAMES,
                 Runtime.getRuntime().availableProcessors());
         System.out.println("detector: " + options.detector().describe());
         LiveStats stats = new LiveStats();
+        ValidationClip.Score score = truth == null ? null : truth.new Score();
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long[] cpu = new long[4]; // processing-thread CPU ns and process CPU ns, at the start and the end of the window
         try {
@@ -156,6 +197,9 @@ public final class LiveBenchmark {
                         }
                         if (++seen[0] > WARMUP_FRAMES) {
                             stats.add(result);
+                            if (score != null) {
+                                score.add(result);
+                            }
                             if (stats.frames() == frames) {
                                 cpu[2] = threads.getCurrentThreadCpuTime();
                                 cpu[3] = processCpuNanos();
@@ -175,9 +219,11 @@ public final class LiveBenchmark {
             }
         } finally {
             Files.deleteIfExists(clip);
-            Files.deleteIfExists(dir);
         }
         System.out.println(stats.headline());
+        if (score != null) {
+            System.out.println(score.summary());
+        }
         System.out.print(stats.table());
         System.out.printf(Locale.ROOT, "processing capacity (1000 / median processing ms): %.1f FPS%n",
                 1000 / stats.percentile("processing", 0.5));

@@ -5,6 +5,7 @@ import dev.vitlens.engine.ModelSession;
 import dev.vitlens.engine.ModelSession.PreparedBatch;
 import dev.vitlens.engine.Prediction;
 import dev.vitlens.imaging.RgbImage;
+import dev.vitlens.inference.Device;
 import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.ModelRunner;
@@ -33,6 +34,17 @@ public final class ModelFaceClassifier implements FaceClassifier.Staged<Prepared
      *
      * @throws ModelLoadException also for a model without classification head (it gives no labels)
      */
+    /**
+     * Runner options for live frames: one intra-op thread. The face crops are tiny (a 2-image batch of a 1.2M-parameter
+     * model takes 2-3 ms), so a second thread buys little, and ONNX Runtime's pool spins between runs on the core
+     * that capture decoding needs: measured with {@code LiveBenchmark --frames 300 --model deit-mask --cv-threads 1}
+     * on the idle 2-core machine, the whole process used 17.4 CPU-ms per frame with 1 thread against 50.0 with 2, for
+     * the same 30.1 FPS and no dropped frames (docs/face-detection.md, Timing).
+     */
+    public static RunnerOptions liveOptions(Device device) {
+        return RunnerOptions.on(device).withThreads(1, 1);
+    }
+
     public static ModelFaceClassifier open(ModelInfo model, RunnerOptions options) throws ModelLoadException {
         return new ModelFaceClassifier(ModelSession.forClassification(model, options));
     }

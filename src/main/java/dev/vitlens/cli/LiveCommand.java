@@ -71,7 +71,7 @@ public class LiveCommand implements Callable<Integer> {
             description = "auto tries CUDA then the CPU (default: auto).")
     Device device;
 
-    @Option(names = "--threads", description = "Intra-op threads for the model (default: available processors).")
+    @Option(names = "--threads", description = "Intra-op threads for the model (default: 1, which leaves the other core to capture).")
     Integer threads;
 
     @Option(names = "--frames", paramLabel = "N", description = "Stop after N processed frames (default: until the"
@@ -138,10 +138,9 @@ public class LiveCommand implements Callable<Integer> {
         if (!detectOnly) {
             try {
                 ModelInfo info = ModelCatalog.standard().resolve(model).require();
-                RunnerOptions runnerOptions = RunnerOptions.on(device);
-                if (threads != null) {
-                    runnerOptions = runnerOptions.withThreads(Math.max(1, threads), 1);
-                }
+                RunnerOptions runnerOptions = threads != null
+                        ? RunnerOptions.on(device).withThreads(Math.max(1, threads), 1)
+                        : ModelFaceClassifier.liveOptions(device);
                 classifier = ModelFaceClassifier.open(info, runnerOptions);
                 classifier.runner().fallbackReason().ifPresent(reason ->
                         err.println("note: CUDA unavailable (" + reason + "); running on the CPU"));

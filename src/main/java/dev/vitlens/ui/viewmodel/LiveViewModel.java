@@ -12,7 +12,7 @@ import dev.vitlens.camera.ModelFaceClassifier;
 import dev.vitlens.camera.VideoFileSource;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.catalog.ModelInfo;
-import dev.vitlens.inference.RunnerOptions;
+import dev.vitlens.inference.Device;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -122,7 +122,7 @@ public final class LiveViewModel {
             try {
                 if (modelId != null) {
                     ModelInfo info = catalogs.get().resolve(modelId).require();
-                    opened = ModelFaceClassifier.open(info, RunnerOptions.defaults());
+                    opened = ModelFaceClassifier.open(info, ModelFaceClassifier.liveOptions(Device.AUTO));
                 }
                 LivePipeline live = new LivePipeline(frameSource, opened, null, LiveOptions.defaults(),
                         new LivePipeline.Listener() {
