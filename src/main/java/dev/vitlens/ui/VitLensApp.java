@@ -91,15 +91,22 @@ public class VitLensApp extends Application {
             if (stage != null && stage.getScene() != null) {
                 viewModel.settings().setWindowSize(stage.getScene().getWidth(), stage.getScene().getHeight());
             }
-            viewModel.shutdown();
+            viewModel.cancelAll();
         }
-        if (liveViewModel != null) {
-            liveViewModel.shutdown();
-        }
-        // Stopping the workers waits for their current task (2 s each at most) and closing the models may wait for a
-        // model being opened or a face search: not on the FX thread. The thread is not a daemon, so the JVM does not
-        // exit before the models are released; the launcher then waits for runs still inside ONNX Runtime.
+        // Everything that waits happens off the FX thread: the redraw worker and the task workers wait for their
+        // current task (2 s each at most), the live pipeline joins its capture and processing threads, the settings are
+        // written to disk, and closing the models may wait for a model being opened or a face search. The thread is not
+        // a daemon, so the JVM does not exit before the models are released; the launcher then waits for runs still
+        // inside ONNX Runtime.
+        WorkbenchViewModel workbench = viewModel;
+        LiveViewModel liveView = liveViewModel;
         Thread release = new Thread(() -> {
+            if (workbench != null) {
+                workbench.release();
+            }
+            if (liveView != null) {
+                liveView.shutdown();
+            }
             for (TaskExecutor executor : new TaskExecutor[] {live, interactive, batch}) {
                 if (executor != null) {
                     executor.close();

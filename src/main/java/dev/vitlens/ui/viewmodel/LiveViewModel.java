@@ -209,7 +209,10 @@ public final class LiveViewModel {
         }
     }
 
-    /** At exit: stops the pipeline on the calling thread (joins its threads, a few seconds at most). */
+    /**
+     * At exit: stops the pipeline on the calling thread (joins its threads, a few seconds at most), so never call it on
+     * the FX thread.
+     */
     public void shutdown() {
         LivePipeline live = pipeline;
         if (live != null) {

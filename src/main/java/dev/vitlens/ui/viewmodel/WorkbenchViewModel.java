@@ -165,14 +165,30 @@ public final class WorkbenchViewModel {
         notices.add(notice);
     }
 
-    /** Stops background work and writes the settings (on the caller's thread: call at shutdown). */
-    public void shutdown() {
-        redraws.close();
+    /**
+     * At exit, on the FX thread: cancels the running analyses, batches, evaluations and few-shot fits. Quick: nothing
+     * here waits; {@link #release()} does the waiting, on another thread.
+     */
+    public void cancelAll() {
         session.shutdown();
         gallery.shutdown();
         evaluate.shutdown();
         fewShot.shutdown();
+    }
+
+    /**
+     * At exit, after {@link #cancelAll()}, on any thread but the FX thread: stops the teaching views' redraw worker
+     * (waits up to 2 s for a redraw in progress) and writes the settings to disk.
+     */
+    public void release() {
+        redraws.close();
         settings.flush();
+    }
+
+    /** {@link #cancelAll()} then {@link #release()} on the caller's thread (tests and tools without an FX exit path). */
+    public void shutdown() {
+        cancelAll();
+        release();
     }
 
     /** Where pages run their own slow work: the interactive worker, in order with the analyses. */
