@@ -127,6 +127,8 @@ public final class BlazeFaceDetector implements FaceFinder {
     private final FloatBuffer input = inputBytes.asFloatBuffer();
     private final Mat inputMat = new Mat(SIZE, SIZE, CvType.CV_32FC3, inputBytes);
     private final Mat content = new Mat();
+    /** The frame at twice the content size, the first step of {@link Letterbox#resizeContent(Mat, Mat, Mat)}. */
+    private final Mat halfwayContent = new Mat();
     private final Mat contentRgb = new Mat();
     private final Mat smallerContent = new Mat();
     /** What {@link #content} holds: the frame resized through this letterbox. */
@@ -336,7 +338,7 @@ public final class BlazeFaceDetector implements FaceFinder {
      * wraps. The padding is zeroed only when the letterbox changes (the content area is overwritten every time).
      */
     FloatBuffer toInput(Mat frame, Letterbox box) {
-        box.resizeContent(frame, content);
+        box.resizeContent(frame, content, halfwayContent);
         contentBox = box;
         return write(content, box);
     }
@@ -397,6 +399,7 @@ public final class BlazeFaceDetector implements FaceFinder {
         graph.close();
         inputMat.release();
         content.release();
+        halfwayContent.release();
         contentRgb.release();
         smallerContent.release();
     }
