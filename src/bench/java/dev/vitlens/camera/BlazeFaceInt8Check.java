@@ -210,8 +210,9 @@ public final class BlazeFaceInt8Check {
         System.out.printf(Locale.ROOT, "%nDetections at the default settings (%s), every %d-th image from index %d:%n",
                 s.describe(), every, offset);
         System.out.println("| set | images | fp32: with a face | int8: with a face | difference (points) "
-                + "| matched detections | mean abs score diff | max abs score diff | mean IoU | min IoU |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                + "| matched detections | mean abs score diff | mean score diff (int8 - fp32) | max abs score diff | mean IoU "
+                + "| min IoU |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         try (BlazeFaceDetector f = BlazeFaceDetector.open(s);
              BlazeFaceDetector q = BlazeFaceDetector.open(s.withInt8(true))) {
             for (String set : sets) {
@@ -221,6 +222,7 @@ public final class BlazeFaceInt8Check {
                 int foundQ = 0;
                 int matched = 0;
                 double scoreDiff = 0;
+                double signedDiff = 0;
                 double maxScoreDiff = 0;
                 double iouSum = 0;
                 double iouMin = 1;
@@ -248,6 +250,7 @@ public final class BlazeFaceInt8Check {
                             matched++;
                             double diff = Math.abs(x.score() - best.score());
                             scoreDiff += diff;
+                            signedDiff += best.score() - x.score();
                             maxScoreDiff = Math.max(maxScoreDiff, diff);
                             iouSum += bestIou;
                             iouMin = Math.min(iouMin, bestIou);
@@ -255,9 +258,9 @@ public final class BlazeFaceInt8Check {
                     }
                     m.release();
                 }
-                System.out.printf(Locale.ROOT, "| %s | %d | %.1f%% (%d) | %.1f%% (%d) | %+.1f | %d | %.4f | %.4f | %.4f "
+                System.out.printf(Locale.ROOT, "| %s | %d | %.1f%% (%d) | %.1f%% (%d) | %+.1f | %d | %.4f | %+.4f | %.4f | %.4f "
                                 + "| %.4f |%n", set, n, 100.0 * foundF / n, foundF, 100.0 * foundQ / n, foundQ,
-                        100.0 * (foundQ - foundF) / n, matched, scoreDiff / Math.max(1, matched), maxScoreDiff,
+                        100.0 * (foundQ - foundF) / n, matched, scoreDiff / Math.max(1, matched), signedDiff / Math.max(1, matched), maxScoreDiff,
                         iouSum / Math.max(1, matched), iouMin);
             }
         }
