@@ -55,9 +55,11 @@ public final class BlazeFaceDetector implements FaceFinder {
      *                     frame, as in a tight crop, is found more easily with some border around it
      * @param verification keypoint layouts a detection must have to count as a face ({@code null}: no check); a
      *                     pass whose detections are all rejected counts as finding nothing, so the rescue pass runs
+     * @param int8         run the INT8 (QDQ) quantisation of the bundled model ({@link BlazeFaceInt8}); only the
+     *                     bundled model has calibrated ranges, another model file is refused
      */
     public record Settings(Path modelFile, float minScore, double iouThreshold, double fill, double rescueFill,
-                           FaceGeometry.Rule verification) implements FaceFinder.Config {
+                           FaceGeometry.Rule verification, boolean int8) implements FaceFinder.Config {
 
         public Settings {
             if (!(minScore >= 0 && minScore <= 1)) {
@@ -79,36 +81,41 @@ public final class BlazeFaceDetector implements FaceFinder {
          * false-positive target (docs/face-detection.md), so it is an option ({@link #withVerification}).
          */
         public static Settings defaults() {
-            return new Settings(null, 0.65f, 0.3, 1.0, 0.6, null);
+            return new Settings(null, 0.65f, 0.3, 1.0, 0.6, null, false);
         }
 
         public Settings withModelFile(Path file) {
-            return new Settings(file, minScore, iouThreshold, fill, rescueFill, verification);
+            return new Settings(file, minScore, iouThreshold, fill, rescueFill, verification, int8);
         }
 
         public Settings withMinScore(float s) {
-            return new Settings(modelFile, s, iouThreshold, fill, rescueFill, verification);
+            return new Settings(modelFile, s, iouThreshold, fill, rescueFill, verification, int8);
         }
 
         public Settings withFill(double f) {
-            return new Settings(modelFile, minScore, iouThreshold, f, rescueFill, verification);
+            return new Settings(modelFile, minScore, iouThreshold, f, rescueFill, verification, int8);
         }
 
         public Settings withRescueFill(double f) {
-            return new Settings(modelFile, minScore, iouThreshold, fill, f, verification);
+            return new Settings(modelFile, minScore, iouThreshold, fill, f, verification, int8);
         }
 
         /** @param rule the keypoint check, e.g. {@link FaceGeometry.Rule#standard()}; {@code null} turns it off */
         public Settings withVerification(FaceGeometry.Rule rule) {
-            return new Settings(modelFile, minScore, iouThreshold, fill, rescueFill, rule);
+            return new Settings(modelFile, minScore, iouThreshold, fill, rescueFill, rule, int8);
+        }
+
+        /** @param on the INT8 model (docs/face-detection.md, "INT8 detector") instead of fp32 */
+        public Settings withInt8(boolean on) {
+            return new Settings(modelFile, minScore, iouThreshold, fill, rescueFill, verification, on);
         }
 
         @Override
         public String describe() {
-            return String.format(Locale.ROOT, "BlazeFace front 128 (min score %.2f, fill %.2f%s%s%s)", minScore, fill,
+            return String.format(Locale.ROOT, "BlazeFace front 128 (min score %.2f, fill %.2f%s%s%s%s)", minScore, fill,
                     rescueFill > 0 ? String.format(Locale.ROOT, ", rescue fill %.2f", rescueFill) : "",
                     verification == null ? "" : ", keypoint check",
-                    modelFile == null ? "" : ", " + modelFile);
+                    modelFile == null ? "" : ", " + modelFile, int8 ? ", int8" : "");
         }
     }
 
@@ -162,14 +169,15 @@ public final class BlazeFaceDetector implements FaceFinder {
         OnnxGraph graph = null;
         try {
             OpenCvNatives.ensureLoaded();
-            graph = OnnxGraph.load(name, blockedLayout ? forBlockedLayout(bytes) : bytes, 1);
+            graph = OnnxGraph.load(name, settings.int8() ? BlazeFaceInt8.quantize(bytes)
+                    : blockedLayout ? forBlockedLayout(bytes) : bytes, 1);
             expectShape(graph, INPUT, INPUT_SHAPE);
             expectShape(graph, SCORES_8, new long[] {1, BlazeFaceDecoder.STRIDE8_ANCHORS, 1});
             expectShape(graph, SCORES_16, new long[] {1, BlazeFaceDecoder.STRIDE16_ANCHORS, 1});
             expectShape(graph, BOXES_8, new long[] {1, BlazeFaceDecoder.STRIDE8_ANCHORS, BlazeFaceDecoder.BOX_VALUES});
             expectShape(graph, BOXES_16, new long[] {1, BlazeFaceDecoder.STRIDE16_ANCHORS, BlazeFaceDecoder.BOX_VALUES});
             return new BlazeFaceDetector(settings, graph);
-        } catch (ModelLoadException | RuntimeException | LinkageError e) {
+        } catch (ModelLoadException | OnnxModelException | RuntimeException | LinkageError e) {
             if (graph != null) {
                 graph.close();
             }
