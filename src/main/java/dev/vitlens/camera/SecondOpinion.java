@@ -16,7 +16,9 @@ import java.util.Locale;
  *   <li>zoom: a square of {@code zoom} times the box around the box, cut from the frame (grey where it leaves the
  *       frame) and scaled to the input (one pass per uncertain detection).</li>
  * </ul>
- * The static helpers here are the geometry and the arithmetic; {@link BlazeFaceDetector} runs the passes.
+ * The static helpers here are the geometry and the arithmetic; {@link BlazeFaceDetector} runs the passes. Measured in
+ * docs/face-detection.md ("Second opinion", {@code DetectorCurve --second-opinion}): it removes false positives but
+ * no rule met the recall targets at the false-positive target, so it is off by default.
  */
 public final class SecondOpinion {
 
