@@ -167,4 +167,37 @@ class SecondOpinionTest {
         double meanAfter = after.stream().mapToDouble(Float::doubleValue).average().orElseThrow();
         assertTrue(meanAfter < meanBefore - 0.05, "mean score " + meanBefore + " -> " + meanAfter);
     }
+
+    /**
+     * What {@code DetectorCurve --second-opinion} counts is what the detector does: on the photo and 40 crops of it,
+     * {@link BlazeFaceDetector#find} with the measured rule finds a face exactly when the curve's rule says so, with the
+     * number of model passes the curve reports.
+     */
+    @Test
+    void theDetectorDoesWhatTheCurveCounts() throws Exception {
+        List<Mat> images = new ArrayList<>(NonFaceImages.astronautCrops(40));
+        images.add(TestFrames.astronautFrame());
+        SecondOpinionCurve.Rule rule = new SecondOpinionCurve.Rule(0.5f, 0.8f, SecondOpinion.Votes.FLIP_AND_ZOOM, 1,
+                0.65f);
+        assertEquals(2.2, SecondOpinionCurve.ZOOMS[1]);
+        int found = 0;
+        int reviewed = 0;
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withMinScore(0.65f)
+                .withSecondOpinion(new SecondOpinion.Settings(0.5f, 0.8f, SecondOpinion.Votes.FLIP_AND_ZOOM, 2.2,
+                        SecondOpinionCurve.MATCH_IOU)))) {
+            for (int i = 0; i < images.size(); i++) {
+                Mat m = images.get(i);
+                SecondOpinionCurve.Img img = SecondOpinionCurve.score(d, m, i);
+                List<DetectedFace> faces = d.find(m);
+                assertEquals(rule.detected(img), !faces.isEmpty(), "image " + i + ": " + faces);
+                assertEquals(rule.passes(img), d.lastStageTimes().passes(), "image " + i);
+                found += faces.isEmpty() ? 0 : 1;
+                reviewed += rule.passes(img) > (rule.passHit(img, 0) ? 1 : 2) ? 1 : 0;
+            }
+        } finally {
+            images.forEach(Mat::release);
+        }
+        assertTrue(found >= 1, "the astronaut herself is found");
+        assertTrue(reviewed >= 3, "images with an uncertain detection: " + reviewed);
+    }
 }
