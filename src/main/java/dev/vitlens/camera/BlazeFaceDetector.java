@@ -236,9 +236,10 @@ public final class BlazeFaceDetector implements FaceFinder {
     }
 
     /**
-     * Wall time of the stages of the last {@link #find}, summed over its passes (two when the rescue pass ran), for
-     * the benchmarks: letterbox (resize and conversion into the input tensor), model (ONNX Runtime, including the
-     * copy of its outputs), decode (scores, boxes, non-maximum suppression, verification, mapping to the frame).
+     * Wall time of the stages of the last {@link #find}, summed over its passes (two when the rescue pass ran, more
+     * with the second opinion, whose flip and zoom inputs count as letterbox), for the benchmarks: letterbox (resize
+     * and conversion into the input tensor), model (ONNX Runtime, including the copy of its outputs), decode (scores,
+     * boxes, non-maximum suppression, verification, mapping to the frame).
      */
     public record StageTimes(long letterboxNanos, long modelNanos, long decodeNanos, int passes) {
     }
