@@ -29,13 +29,14 @@ import org.opencv.imgproc.Imgproc;
  * ({@link FaceGeometry.Rule#standard()}) exactly as the detector applies it (non-maximum suppression at that threshold,
  * then the check on each merged detection; the rescue pass when none passes), also split into the first half of
  * every set (even indexes, the half the rule's bounds were read from) and the second half (odd, held out).
+ * {@code --second-opinion} prints only the tables of {@link SecondOpinionCurve} (the second-opinion rules by half).
  * {@code --features} prints the quantiles of the keypoint measures ({@link FaceGeometry}) for true detections and
  * for detections on the no-face images, {@code --dump-geometry FILE} writes every merged detection as CSV.
  *
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat cp.txt) dev.vitlens.camera.DetectorCurve
  *      [--data ../shared/data/face-mask] [--sample 1] [--cascade-sample 8] [--no-cascades] [--features]
- *      [--dump-geometry FILE]
+ *      [--dump-geometry FILE] [--second-opinion]
  * </pre>
  * A measurement program (no timing): it lives with the tests until the bench source set exists.
  */
@@ -92,6 +93,7 @@ public final class DetectorCurve {
         boolean cascades = true;
         boolean features = false;
         Path dumpFile = null;
+        boolean secondOpinion = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
@@ -100,9 +102,11 @@ public final class DetectorCurve {
                 case "--no-cascades" -> cascades = false;
                 case "--features" -> features = true;
                 case "--dump-geometry" -> dumpFile = Path.of(args[++i]);
+                case "--second-opinion" -> secondOpinion = true;
                 default -> {
                     System.err.println("unknown argument " + args[i] + "\nusage: DetectorCurve [--data DIR]"
-                            + " [--sample K] [--cascade-sample K] [--no-cascades] [--features] [--dump-geometry FILE]");
+                            + " [--sample K] [--cascade-sample K] [--no-cascades] [--features] [--dump-geometry FILE]"
+                            + " [--second-opinion]");
                     System.exit(2);
                 }
             }
@@ -119,6 +123,10 @@ public final class DetectorCurve {
                 (with.size() + sample - 1) / sample, (without.size() + sample - 1) / sample, sample);
         negatives.forEach(g -> System.out.printf(Locale.ROOT, "  %d %s%n", g.images().size(), g.name()));
 
+        if (secondOpinion) {
+            SecondOpinionCurve.run(with, without, negatives, sample);
+            return;
+        }
         if (dumpFile != null) {
             dump = new java.io.PrintWriter(Files.newBufferedWriter(dumpFile));
             dump.println("set,index,fill,rank,score,members,support,keypoint_spread,x_min,y_min,x_max,y_max,"
@@ -425,7 +433,7 @@ public final class DetectorCurve {
         return fraction((int) s.stream().filter(detected).count(), s.size());
     }
 
-    private static String fraction(int k, int n) {
+    static String fraction(int k, int n) {
         return String.format(Locale.ROOT, "%.1f%% (%d/%d)", n == 0 ? 0 : 100.0 * k / n, k, n);
     }
 }
