@@ -91,7 +91,7 @@ class LiveSoakTest {
         long measured = seen.get() - WARM_UP_FRAMES;
         System.out.printf(Locale.ROOT, "[soak] model %s, %d frames (%d measured after %d warm-up) in %.1f s "
                         + "(%.1f fps), %d faces; RSS %.1f -> %.1f MB (%+.1f), heap used %.1f -> %.1f MB (%+.1f); "
-                        + "heap committed %.1f -> %.1f MB; ORT values created %d, closed %d (%d during the measured frames)%n",
+                        + "heap committed (memory bean) %.1f -> %.1f MB; ORT values created %d, closed %d (%d during the measured frames)%n",
                 model.id(), seen.get(), measured, WARM_UP_FRAMES, seconds, measured / seconds, faces.get(),
                 mb(start[0]), mb(end[0]), mb(end[0] - start[0]), mb(start[1]), mb(end[1]), mb(end[1] - start[1]),
                 mb(start[2]), mb(end[2]), ledger.created(), ledger.closed(), ledger.created() - ledgerStart.created());
@@ -107,7 +107,14 @@ class LiveSoakTest {
         assertTrue(ledger.created() - ledgerStart.created() >= 2 * (measured - 4),
                 "each measured frame ran the model (input + logits)");
         assertEquals(ledger.created(), ledger.closed(), "every ONNX Runtime tensor and result was closed");
-        assertTrue(end[0] - start[0] <= MAX_GROWTH_BYTES, "RSS grew by " + mb(end[0] - start[0]) + " MB");
+        // G1 may grow its committed heap under the pipeline's allocation rate (frames at ~100 fps), and those pages
+        // count in RSS without being a leak; the memory bean's "committed" misses the free regions G1 keeps
+        // committed, NMT's Java Heap line does not. With NMT on, that growth is taken out of the RSS figure: one
+        // 3000-frame run grew RSS by 124.6 MB while NMT's committed heap grew 57 -> 225 MB (docs/reliability.md).
+        long heapGrowth = Math.max(0, nmtHeapCommitted(nmtEnd) - nmtHeapCommitted(nmtStart));
+        long rssGrowth = end[0] - start[0];
+        assertTrue(rssGrowth - heapGrowth <= MAX_GROWTH_BYTES, "RSS grew by " + mb(rssGrowth) + " MB, of which "
+                + mb(heapGrowth) + " MB is committed Java heap (NMT)");
         assertTrue(end[1] - start[1] <= MAX_GROWTH_BYTES, "heap grew by " + mb(end[1] - start[1]) + " MB");
     }
 
@@ -162,6 +169,16 @@ class LiveSoakTest {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /** NMT's committed Java heap in bytes, or 0 without NMT. */
+    static long nmtHeapCommitted(String nmt) {
+        if (nmt == null) {
+            return 0;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Java Heap \\(reserved=\\d+KB, committed=(\\d+)KB")
+                .matcher(nmt);
+        return m.find() ? Long.parseLong(m.group(1)) * 1024 : 0;
     }
 
     private static long[] memory() throws IOException {
