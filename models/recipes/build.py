@@ -385,7 +385,8 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
         f"batch {spec['batch']}, 1 warm-up epoch then cosine to 0, {len(hist)} epochs, gradient clipping 1.0",
         f"- schedule: {schedule_text(hist, spec)}",
         f"- {distill}",
-        f"- augmentation: {aug}",
+        f"- augmentation: {aug}" + (f"; stochastic depth rising linearly to {spec['drop_path']:g} at the last layer"
+                                    if spec.get("drop_path") else ""),
         "",
         "## Training cost",
         "",

@@ -215,16 +215,25 @@ class Layer(nn.Module):
             self.lambda_2 = nn.Parameter(c.layer_scale_init_value * torch.ones(c.hidden_size))
         else:
             self.lambda_1 = self.lambda_2 = None
+        # stochastic depth (training only; set by train.py from the spec, not part of the exported model)
+        self.drop_path = 0.0
+
+    def _dropped(self, branch):
+        if not self.training or self.drop_path <= 0:
+            return branch
+        keep = 1.0 - self.drop_path
+        mask = branch.new_empty(branch.shape[0], 1, 1).bernoulli_(keep)
+        return branch * mask / keep
 
     def forward(self, x, shared_bias=None):
         a, probs = self.attention(self.layernorm_before(x), shared_bias)
         if self.lambda_1 is not None:
             a = self.lambda_1 * a
-        x = x + a
+        x = x + self._dropped(a)
         m = self.output(self.intermediate(self.layernorm_after(x)))
         if self.lambda_2 is not None:
             m = self.lambda_2 * m
-        return x + m, probs
+        return x + self._dropped(m), probs
 
 
 class Encoder(nn.Module):

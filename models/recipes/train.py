@@ -167,6 +167,13 @@ def make_model(model_id, spec):
     return build_model(copy.deepcopy(spec["config"]))
 
 
+def set_drop_path(model, rate):
+    """Stochastic depth rising linearly from 0 (first layer) to `rate` (last layer), as in DeiT/timm."""
+    layers = [m for m in model.modules() if hasattr(m, "drop_path")]
+    for i, layer in enumerate(layers):
+        layer.drop_path = rate * i / max(1, len(layers) - 1)
+
+
 def logits_of(model, x):
     out = model(x)
     return out[0] if isinstance(out, tuple) else out
@@ -291,6 +298,7 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
             p.requires_grad_(False)
         if spec["config"].model_type == "deit":
             model.return_both = True
+        set_drop_path(model, spec.get("drop_path", 0.0))
     decay, no_decay = [], []
     for n, p in model.named_parameters():
         (no_decay if p.ndim <= 1 or n.endswith("token") or "position" in n else decay).append(p)
