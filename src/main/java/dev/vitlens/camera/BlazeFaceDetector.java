@@ -374,17 +374,7 @@ public final class BlazeFaceDetector implements FaceFinder {
         try {
             Imgproc.resize(part, zoomContent, new Size(dx1 - dx0, dy1 - dy0), 0, 0,
                     dx1 - dx0 < fx1 - fx0 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
-            int code = switch (zoomContent.channels()) {
-                case 1 -> Imgproc.COLOR_GRAY2RGB;
-                case 4 -> Imgproc.COLOR_BGRA2RGB;
-                default -> Imgproc.COLOR_BGR2RGB;
-            };
-            Imgproc.cvtColor(zoomContent, zoomRgb, code);
-            long address = dst.dataAddr();
-            zoomRgb.convertTo(dst, CvType.CV_32F, 1 / 127.5, -1);
-            if (dst.dataAddr() != address) {
-                throw new IllegalStateException("OpenCV reallocated the zoom input's region instead of writing it");
-            }
+            writeScaledRgb(zoomContent, zoomRgb, dst, "the zoom input's region");
         } finally {
             part.release();
             dst.release();
@@ -505,24 +495,32 @@ public final class BlazeFaceDetector implements FaceFinder {
             inputMat.setTo(Scalar.all(0));
             lastLetterbox = box;
         }
-        int code = switch (resized.channels()) {
-            case 1 -> Imgproc.COLOR_GRAY2RGB;
-            case 4 -> Imgproc.COLOR_BGRA2RGB;
-            default -> Imgproc.COLOR_BGR2RGB;
-        };
-        Imgproc.cvtColor(resized, contentRgb, code);
         Mat roi = inputMat.submat(new Rect(box.offsetX(), box.offsetY(), box.contentWidth(), box.contentHeight()));
         try {
-            long address = roi.dataAddr();
-            contentRgb.convertTo(roi, CvType.CV_32F, 1 / 127.5, -1);
-            if (roi.dataAddr() != address) {
-                throw new IllegalStateException("OpenCV reallocated the input tensor's region instead of writing it");
-            }
+            writeScaledRgb(resized, contentRgb, roi, "the input tensor's region");
         } finally {
             roi.release();
         }
         input.clear();
         return input;
+    }
+
+    /**
+     * Converts a BGR (or grey, or BGRA) image to RGB in [-1, 1] straight into {@code dst}, a region of a tensor's
+     * memory that ONNX Runtime reads in place; fails if OpenCV allocated new memory instead of writing there.
+     */
+    private static void writeScaledRgb(Mat image, Mat rgbScratch, Mat dst, String what) {
+        int code = switch (image.channels()) {
+            case 1 -> Imgproc.COLOR_GRAY2RGB;
+            case 4 -> Imgproc.COLOR_BGRA2RGB;
+            default -> Imgproc.COLOR_BGR2RGB;
+        };
+        Imgproc.cvtColor(image, rgbScratch, code);
+        long address = dst.dataAddr();
+        rgbScratch.convertTo(dst, CvType.CV_32F, 1 / 127.5, -1);
+        if (dst.dataAddr() != address) {
+            throw new IllegalStateException("OpenCV reallocated " + what + " instead of writing it");
+        }
     }
 
     /** Maps a detection from model-input units to frame pixels through the letterbox (box clamped to the frame). */

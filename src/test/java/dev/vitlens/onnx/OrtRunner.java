@@ -50,4 +50,16 @@ final class OrtRunner {
             return session.getOutputNames();
         }
     }
+
+    /** The largest |a - b| / max(1, |a|) over two outputs of the same shape. */
+    static double maxRelativeDifference(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new AssertionError("outputs differ in length: " + a.length + " vs " + b.length);
+        }
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(a[i])));
+        }
+        return max;
+    }
 }

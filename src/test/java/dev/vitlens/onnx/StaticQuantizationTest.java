@@ -132,10 +132,7 @@ class StaticQuantizationTest {
         Map<String, float[]> a = OrtRunner.run(m.toByteArray(), "input:0", x, shape, Set.copyOf(OUTPUTS));
         Map<String, float[]> b = OrtRunner.run(e.toByteArray(), "input:0", x, shape, Set.copyOf(OUTPUTS));
         for (String o : OUTPUTS) {
-            double max = 0;
-            for (int i = 0; i < a.get(o).length; i++) {
-                max = Math.max(max, Math.abs(a.get(o)[i] - b.get(o)[i]) / Math.max(1, Math.abs(a.get(o)[i])));
-            }
+            double max = OrtRunner.maxRelativeDifference(a.get(o), b.get(o));
             assertTrue(max < 1e-3, o + " differs by " + max);
         }
     }
