@@ -34,4 +34,17 @@ SPECS = {
         display="DeiT face mask (tiny)", target=0.99, floor=0.98, planned_history=[(1, 24, 24), (25, 60, 60)],
         description="Tiny distilled DeiT ([CLS] + [DIST] tokens) classifying face crops as with_mask / without_mask, hard-label distillation from a CNN teacher.",
     ),
+    # In progress (session 6 on): the shipped architecture on a long function-matching schedule (soft distillation
+    # through [DIST] on mixup/CutMix images, Beyer et al. 2022), spanning sessions through its committed checkpoint
+    # (checkpoints/deit-mask-long.pt, with optimiser state; `train.py deit-mask-long` resumes it). Not exported yet.
+    "deit-mask-long": dict(
+        kind="student", dataset="mask", teacher="mask-teacher", distill="soft",
+        config=VitConfig(model_type="deit", image_size=64, patch_size=8, hidden_size=64, num_hidden_layers=6,
+                         num_attention_heads=4, intermediate_size=128, num_labels=2),
+        labels=MASK_LABELS, mean=IMAGENET_MEAN, std=IMAGENET_STD, resample=3,
+        epochs=400, lr=1e-3, wd=0.05, batch=64, label_smoothing=0.1, kd_alpha=0.5, kd_temp=1.0,
+        mixup=(0.8, 1.0), drop_path=0.05,
+        display="DeiT face mask (tiny)", target=0.99, floor=0.98,
+        description="Tiny distilled DeiT ([CLS] + [DIST] tokens) classifying face crops as with_mask / without_mask, soft distillation from a CNN teacher.",
+    ),
 }

@@ -46,14 +46,18 @@ def seed_from_repo(model_id, wd):
         os.replace(str(ck) + ".tmp", ck)
 
 
-def commit_checkpoint(model_id):
-    """Writes the finished run's weights and history (no optimiser state) to checkpoints/<id>.pt for git."""
+def commit_checkpoint(model_id, partial=False):
+    """Writes the finished run's weights and history (no optimiser state) to checkpoints/<id>.pt for git; with
+    `partial`, an unfinished run's whole state (optimiser too), so that a new machine resumes it exactly."""
     ck = torch.load(D.CACHE / model_id / "ckpt.pt")
-    if ck["epoch"] < ck.get("epochs_planned", ck["epoch"]):
-        sys.exit(f"{model_id} is not finished ({ck['epoch']}/{ck['epochs_planned']} epochs)")
+    if not partial and ck["epoch"] < ck.get("epochs_planned", ck["epoch"]):
+        sys.exit(f"{model_id} is not finished ({ck['epoch']}/{ck['epochs_planned']} epochs); --commit-partial keeps "
+                 "its optimiser state to resume it")
     os.makedirs(COMMITTED, exist_ok=True)
     out = committed_checkpoint(model_id)
-    torch.save({k: ck[k] for k in ("model", "epoch", "epochs_planned", "history")}, out + ".tmp")
+    keys = ("model", "opt", "epoch", "epochs_planned", "history") if partial else ("model", "epoch", "epochs_planned",
+                                                                                 "history")
+    torch.save({k: ck[k] for k in keys}, out + ".tmp")
     os.replace(out + ".tmp", out)
     print(f"wrote {out} ({os.path.getsize(out) / 1e6:.2f} MB)")
 
@@ -429,12 +433,14 @@ if __name__ == "__main__":
     ap.add_argument("--time-steps", type=int, default=0, help="only time K steps and exit")
     ap.add_argument("--commit", action="store_true",
                     help="write the finished run's weights to checkpoints/<id>.pt (kept in git) and exit")
+    ap.add_argument("--commit-partial", action="store_true",
+                    help="write an unfinished run's whole state (optimiser too) to checkpoints/<id>.pt and exit")
     a = ap.parse_args()
 
     def log(msg):
         print(time.strftime("%H:%M:%S"), msg, flush=True)
 
-    if a.commit:
-        commit_checkpoint(a.model_id)
+    if a.commit or a.commit_partial:
+        commit_checkpoint(a.model_id, partial=a.commit_partial)
     else:
         train(a.model_id, a.epochs, a.threads, a.time_steps, log)
