@@ -27,6 +27,7 @@ import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -67,6 +68,13 @@ class WorkbenchFxTest {
     private static Path folder;
     private static EngineBackend backend;
     private static final FxStallWatchdog WATCHDOG = new FxStallWatchdog();
+    /**
+     * Pulse gaps after start-up only: started once each test's window is built and the FX queue has drained, stopped
+     * before the window closes. Building the workbench's pages (CSS, class loading, a cold JIT) is start-up, which
+     * the 250 ms bound of issue 19 leaves out; what the tests do in the window is not.
+     */
+    private static final FxStallWatchdog AFTER_STARTUP = new FxStallWatchdog();
+    private static volatile double maxLoadAverage;
 
     private WorkbenchHarness harness;
     private WorkbenchViewModel viewModel;
@@ -104,6 +112,12 @@ class WorkbenchFxTest {
                 WATCHDOG.longestGapMillis(), WATCHDOG.pulses());
         System.out.println(line);
         System.out.println("  (gaps over 250 ms and where the FX thread was: target/fx-stall-report.txt)");
+        double load = Math.max(maxLoadAverage,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        String afterStartup = String.format(Locale.ROOT, "longest FX-thread gap after start-up during WorkbenchFxTest:"
+                + " %.1f ms over %d pulses (highest load average %.2f)%n%s", AFTER_STARTUP.longestGapMillis(),
+                AFTER_STARTUP.pulses(), load, String.join("\n", AFTER_STARTUP.longGaps()));
+        System.out.println(afterStartup);
         // Timing depends on the machine, so it is reported, not asserted; WHERE the FX thread was while a pulse
         // was overdue is asserted: never in decoding, inference, explanation or file I/O.
         for (String stack : WATCHDOG.stallStacks()) {
@@ -115,9 +129,23 @@ class WorkbenchFxTest {
         }
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "fx-stall-report.txt"), line + System.lineSeparator()
+                + afterStartup + System.lineSeparator()
                 + String.join(System.lineSeparator(), WATCHDOG.longGaps()) + System.lineSeparator()
                 + String.join(System.lineSeparator(), WATCHDOG.stallStacks()) + System.lineSeparator());
         backend.close();
+        // On a quiet machine the bound is issue 19's 250 ms; on a loaded one a starved FX thread looks like a
+        // blocked one, so only a gross stall fails (as BigDropFxTest).
+        double bound = load >= 0 && load < 1.5 ? 250 : 2000;
+        assertTrue(AFTER_STARTUP.longestGapMillis() < bound, afterStartup
+                + String.join(System.lineSeparator(), AFTER_STARTUP.stallStacks()));
+    }
+
+    @BeforeEach
+    void watchAfterStartup() throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        maxLoadAverage = Math.max(maxLoadAverage,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        AFTER_STARTUP.start();
     }
 
     static Path writeImage(Path file, Color color, int size) throws IOException {
@@ -149,6 +177,7 @@ class WorkbenchFxTest {
 
     @AfterEach
     void tearDown() throws Exception {
+        AFTER_STARTUP.stop();
         harness.close();
     }
 
