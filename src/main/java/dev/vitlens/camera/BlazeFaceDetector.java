@@ -143,21 +143,29 @@ public final class BlazeFaceDetector implements FaceFinder {
 
     private final Settings settings;
     private final OnnxGraph graph;
-    /** The input tensor's memory: ONNX Runtime reads it in place, OpenCV writes it through {@link #inputMat}. */
-    private final ByteBuffer inputBytes = ByteBuffer.allocateDirect(SIZE * SIZE * 3 * Float.BYTES)
-            .order(ByteOrder.nativeOrder());
-    private final FloatBuffer input = inputBytes.asFloatBuffer();
-    private final Mat inputMat = new Mat(SIZE, SIZE, CvType.CV_32FC3, inputBytes);
+    /**
+     * A 128x128x3 float tensor whose memory ONNX Runtime reads in place ({@code floats}) and OpenCV writes through
+     * {@code mat}, so the input is never copied.
+     */
+    private record InputTensor(FloatBuffer floats, Mat mat) {
+        static InputTensor allocate() {
+            ByteBuffer bytes = ByteBuffer.allocateDirect(SIZE * SIZE * 3 * Float.BYTES).order(ByteOrder.nativeOrder());
+            return new InputTensor(bytes.asFloatBuffer(), new Mat(SIZE, SIZE, CvType.CV_32FC3, bytes));
+        }
+    }
+
+    private final InputTensor main = InputTensor.allocate();
+    private final FloatBuffer input = main.floats();
+    private final Mat inputMat = main.mat();
     private final Mat content = new Mat();
     /** The frame at twice the content size, the first step of {@link Letterbox#resizeContent(Mat, Mat, Mat)}. */
     private final Mat halfwayContent = new Mat();
     private final Mat contentRgb = new Mat();
     private final Mat smallerContent = new Mat();
     /** The second opinion's input tensor (mirrored or zoomed), apart from the main one. */
-    private final ByteBuffer extraBytes = ByteBuffer.allocateDirect(SIZE * SIZE * 3 * Float.BYTES)
-            .order(ByteOrder.nativeOrder());
-    private final FloatBuffer extra = extraBytes.asFloatBuffer();
-    private final Mat extraMat = new Mat(SIZE, SIZE, CvType.CV_32FC3, extraBytes);
+    private final InputTensor second = InputTensor.allocate();
+    private final FloatBuffer extra = second.floats();
+    private final Mat extraMat = second.mat();
     private final Mat zoomContent = new Mat();
     private final Mat zoomRgb = new Mat();
     /** What {@link #content} holds: the frame resized through this letterbox. */
