@@ -79,6 +79,11 @@ public class ClassifyCommand implements Callable<Integer> {
             description = "BlazeFace: faces scoring below S are ignored (default: the documented operating threshold).")
     Float detectorThreshold;
 
+    @Option(names = "--face-verifier", paramLabel = "P",
+            description = "BlazeFace: a detection counts as a face only if the face verifier (a small CNN on its crop)"
+                    + " gives it at least P; 0 turns the verifier off (default: the documented operating point).")
+    Float faceVerifier;
+
     /** One output record: a classification or an error; {@code faces} is null unless --faces was given. */
     record Result(Path file, Classification classification, String error, List<PhotoFace> faces) {
         Result(Path file, Classification classification, String error) {
@@ -100,9 +105,9 @@ public class ClassifyCommand implements Callable<Integer> {
         if (k < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-k must be at least 1");
         }
-        if (detectorThreshold != null && !(detectorThreshold >= 0 && detectorThreshold <= 1)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--detector-threshold must be between 0 and 1");
+        String rangeError = DetectorChoice.checkRanges(detectorThreshold, faceVerifier);
+        if (rangeError != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), rangeError);
         }
         // Cold start: ONNX Runtime starts on another thread while this one reads the catalogue, then the model
         // loads while this thread lists the inputs and starts ImageIO (see docs/benchmarks.md).
@@ -138,7 +143,7 @@ public class ClassifyCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         String deviceId;
         try (ModelSession classifier = await(loading);
-             PhotoFaces photoFaces = faces ? PhotoFaces.open(detector.settings(detectorThreshold),
+             PhotoFaces photoFaces = faces ? PhotoFaces.open(detector.settings(detectorThreshold, faceVerifier),
                      notice -> err.println("note: " + notice)) : null) {
             deviceId = classifier.runner().device().id();
             classifier.runner().fallbackReason().ifPresent(reason ->

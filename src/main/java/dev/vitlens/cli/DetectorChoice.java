@@ -10,14 +10,32 @@ import picocli.CommandLine;
 enum DetectorChoice {
     blazeface, cascade, thorough;
 
-    /** @param minScore BlazeFace's threshold, or {@code null} for its default; ignored by the cascades */
-    FaceFinder.Config settings(Float minScore) {
+    /**
+     * @param minScore BlazeFace's threshold, or {@code null} for its default; ignored by the cascades
+     * @param verifier the face verifier's minimum probability (0: off), or {@code null} for its default; ignored by
+     *                 the cascades
+     */
+    FaceFinder.Config settings(Float minScore, Float verifier) {
         return switch (this) {
-            case blazeface -> minScore == null ? BlazeFaceDetector.Settings.defaults()
-                    : BlazeFaceDetector.Settings.defaults().withMinScore(minScore);
+            case blazeface -> {
+                BlazeFaceDetector.Settings s = BlazeFaceDetector.Settings.defaults();
+                s = minScore == null ? s : s.withMinScore(minScore);
+                yield verifier == null ? s : s.withVerifier(verifier);
+            }
             case cascade -> FaceDetector.Settings.live();
             case thorough -> FaceDetector.Settings.thorough();
         };
+    }
+
+    /** The usage error for an out-of-range {@code --detector-threshold} or {@code --face-verifier}, or null. */
+    static String checkRanges(Float minScore, Float verifier) {
+        if (minScore != null && !(minScore >= 0 && minScore <= 1)) {
+            return "--detector-threshold must be between 0 and 1";
+        }
+        if (verifier != null && !(verifier >= 0 && verifier < 1)) {
+            return "--face-verifier must be at least 0 (off) and below 1";
+        }
+        return null;
     }
 
     /** Accepts {@code live}, the cascade preset's name before BlazeFace became the default. */

@@ -111,6 +111,11 @@ public class LiveCommand implements Callable<Integer> {
             description = "BlazeFace: faces scoring below S are ignored (default: the documented operating threshold).")
     Float detectorThreshold;
 
+    @Option(names = "--face-verifier", paramLabel = "P",
+            description = "BlazeFace: a detection counts as a face only if the face verifier (a small CNN on its crop)"
+                    + " gives it at least P; 0 turns the verifier off (default: the documented operating point).")
+    Float faceVerifier;
+
     @Override
     public Integer call() throws Exception {
         // Loading the model initialises ONNX Runtime, which needs more than the default thread stack.
@@ -162,11 +167,12 @@ public class LiveCommand implements Callable<Integer> {
 
     private int run(FrameSource frameSource, FaceClassifier classifier, PrintWriter out, PrintWriter err)
             throws InterruptedException {
-        if (detectorThreshold != null && !(detectorThreshold >= 0 && detectorThreshold <= 1)) {
-            throw new ParameterException(spec.commandLine(), "--detector-threshold must be between 0 and 1");
+        String rangeError = DetectorChoice.checkRanges(detectorThreshold, faceVerifier);
+        if (rangeError != null) {
+            throw new ParameterException(spec.commandLine(), rangeError);
         }
         LiveOptions options = LiveOptions.defaults().withFallback(!noFallback).withThreshold(threshold)
-                .withRender(false).withDetector(detector.settings(detectorThreshold));
+                .withRender(false).withDetector(detector.settings(detectorThreshold, faceVerifier));
         LiveStats stats = new LiveStats();
         AtomicLong count = new AtomicLong();
         LivePipeline[] holder = new LivePipeline[1];

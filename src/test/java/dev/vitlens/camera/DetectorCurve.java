@@ -29,14 +29,15 @@ import org.opencv.imgproc.Imgproc;
  * ({@link FaceGeometry.Rule#standard()}) exactly as the detector applies it (non-maximum suppression at that threshold,
  * then the check on each merged detection; the rescue pass when none passes), also split into the first half of
  * every set (even indexes, the half the rule's bounds were read from) and the second half (odd, held out).
- * {@code --second-opinion} prints only the tables of {@link SecondOpinionCurve} (the second-opinion rules by half).
+ * {@code --second-opinion} prints only the tables of {@link SecondOpinionCurve} (the second-opinion rules by half),
+ * {@code --verifier} only those of {@link VerifierCurve} (score and face-verifier probability, held-out images).
  * {@code --features} prints the quantiles of the keypoint measures ({@link FaceGeometry}) for true detections and
  * for detections on the no-face images, {@code --dump-geometry FILE} writes every merged detection as CSV.
  *
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat cp.txt) dev.vitlens.camera.DetectorCurve
  *      [--data ../shared/data/face-mask] [--sample 1] [--cascade-sample 8] [--no-cascades] [--features]
- *      [--dump-geometry FILE] [--second-opinion]
+ *      [--dump-geometry FILE] [--second-opinion] [--verifier [--wallpapers LIST]]
  * </pre>
  * A measurement program (no timing): it lives with the tests until the bench source set exists.
  */
@@ -94,6 +95,8 @@ public final class DetectorCurve {
         boolean features = false;
         Path dumpFile = null;
         boolean secondOpinion = false;
+        boolean verifier = false;
+        Path wallpapers = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
@@ -103,10 +106,12 @@ public final class DetectorCurve {
                 case "--features" -> features = true;
                 case "--dump-geometry" -> dumpFile = Path.of(args[++i]);
                 case "--second-opinion" -> secondOpinion = true;
+                case "--verifier" -> verifier = true;
+                case "--wallpapers" -> wallpapers = Path.of(args[++i]);
                 default -> {
                     System.err.println("unknown argument " + args[i] + "\nusage: DetectorCurve [--data DIR]"
                             + " [--sample K] [--cascade-sample K] [--no-cascades] [--features] [--dump-geometry FILE]"
-                            + " [--second-opinion]");
+                            + " [--second-opinion] [--verifier [--wallpapers LIST]]");
                     System.exit(2);
                 }
             }
@@ -125,6 +130,10 @@ public final class DetectorCurve {
 
         if (secondOpinion) {
             SecondOpinionCurve.run(with, without, negatives, sample);
+            return;
+        }
+        if (verifier) {
+            VerifierCurve.run(with, without, negatives, wallpapers);
             return;
         }
         if (dumpFile != null) {

@@ -39,22 +39,23 @@ final class NonFaceImages {
         List<Group> groups = new ArrayList<>();
         if (Files.isRegularFile(FASHION_MNIST)) {
             groups.add(new Group("Fashion-MNIST test images 0.." + (fashion - 1) + ", 28 px upscaled to 224 px (bicubic)",
-                    fashionMnist(fashion, 224)));
+                    fashionMnist(FASHION_MNIST, fashion, 224)));
         } else {
             System.err.println("note: " + FASHION_MNIST + " not found (apt install dataset-fashion-mnist); skipped");
         }
         groups.add(new Group("astronaut.png crops away from the face (64-256 px, scaled to 224)", astronautCrops(crops)));
-        groups.add(new Group("synthetic 640x480: noise, blurred noise, gradients, shapes", synthetic(synthetic)));
+        groups.add(new Group("synthetic 640x480: noise, blurred noise, gradients, shapes", synthetic(synthetic, 7)));
         return groups;
     }
 
-    static List<Mat> fashionMnist(int count, int size) throws IOException {
+    /** The first {@code count} images of a Fashion-MNIST image file, upscaled to {@code size} px (bicubic), as BGR. */
+    static List<Mat> fashionMnist(Path file, int count, int size) throws IOException {
         List<Mat> out = new ArrayList<>();
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(FASHION_MNIST))) {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
             byte[] header = in.readNBytes(16);
             int magic = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
             if (magic != 2051) {
-                throw new IOException("not a Fashion-MNIST image file: " + FASHION_MNIST);
+                throw new IOException("not a Fashion-MNIST image file: " + file);
             }
             for (int i = 0; i < count; i++) {
                 byte[] px = in.readNBytes(28 * 28);
@@ -99,8 +100,9 @@ final class NonFaceImages {
         return out;
     }
 
-    static List<Mat> synthetic(int count) {
-        Random rnd = new Random(7);
+    /** @param seed 7 for the measured set; the face verifier's training images use another */
+    static List<Mat> synthetic(int count, long seed) {
+        Random rnd = new Random(seed);
         List<Mat> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Mat m = new Mat(480, 640, CvType.CV_8UC3);

@@ -12,7 +12,8 @@ import org.opencv.core.Mat;
  * runs it (fill 1.0, then the rescue pass at fill 0.6 resized from the 1.0 content); every merged detection from each
  * band's lower edge gets its flip score and its zoom scores (each zoom factor), computed by the detector's own methods,
  * so every rule below is what {@link BlazeFaceDetector#find} with that rule returns (counts, not times). Rules are
- * chosen on the first half (even indexes) and reported on the second (odd, held out).
+ * chosen on the first half (even indexes) and reported on the second (odd, held out). Measured without the face
+ * verifier (it came later, and is measured by {@link VerifierCurve}).
  */
 final class SecondOpinionCurve {
 
@@ -96,7 +97,7 @@ final class SecondOpinionCurve {
         List<Img> withoutTight = new ArrayList<>();
         List<Img> withFramed = new ArrayList<>();
         List<Img> neg = new ArrayList<>();
-        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults())) {
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withVerifier(0))) {
             score(d, with, sample, false, withTight);
             score(d, without, sample, false, withoutTight);
             score(d, with, sample, true, withFramed);

@@ -101,9 +101,9 @@ class SecondOpinionTest {
     void theAstronautKeepsHerFaceBoxAndKeypoints() throws Exception {
         Mat frame = TestFrames.astronautFrame();
         // The plain detector decodes from the band's lower edge too, so non-maximum suppression merges the same anchors.
-        try (BlazeFaceDetector plain = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withMinScore(0.3f)
+        try (BlazeFaceDetector plain = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withVerifier(0).withMinScore(0.3f)
                 .withSecondOpinion(null));
-             BlazeFaceDetector second = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults()
+             BlazeFaceDetector second = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withVerifier(0)
                      .withMinScore(0.5f).withSecondOpinion(ALWAYS))) {
             List<DetectedFace> a = plain.find(frame);
             List<DetectedFace> b = second.find(frame);
@@ -126,7 +126,7 @@ class SecondOpinionTest {
     @Test
     void confidentDetectionsCostNoExtraPass() throws Exception {
         Mat frame = TestFrames.astronautFrame();
-        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withMinScore(0.5f)
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withVerifier(0).withMinScore(0.5f)
                 .withSecondOpinion(new SecondOpinion.Settings(0.3f, 0.5f, SecondOpinion.Votes.FLIP_AND_ZOOM, 2, 0.5)))) {
             List<DetectedFace> faces = d.find(frame);
             assertEquals(1, faces.size(), faces.toString());
@@ -146,7 +146,7 @@ class SecondOpinionTest {
         List<Mat> crops = NonFaceImages.astronautCrops(100);
         List<Float> before = new ArrayList<>();
         List<Float> after = new ArrayList<>();
-        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withRescueFill(0))) {
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withVerifier(0).withRescueFill(0))) {
             for (Mat m : crops) {
                 BlazeFaceDetector.Pass p = d.run(m, 1.0);
                 for (BlazeFaceDecoder.Detection c : BlazeFaceDetector.candidates(p, 0.5f, 0.3)) {
@@ -182,7 +182,7 @@ class SecondOpinionTest {
         assertEquals(2.2, SecondOpinionCurve.ZOOMS[1]);
         int found = 0;
         int reviewed = 0;
-        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withMinScore(0.65f)
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withVerifier(0).withMinScore(0.65f)
                 .withSecondOpinion(new SecondOpinion.Settings(0.5f, 0.8f, SecondOpinion.Votes.FLIP_AND_ZOOM, 2.2,
                         SecondOpinionCurve.MATCH_IOU)))) {
             for (int i = 0; i < images.size(); i++) {

@@ -110,6 +110,20 @@ class ClassifyFacesTest {
     }
 
     @Test
+    void theFaceVerifierCanBeTurnedOffAndBadValuesAreRefused() throws Exception {
+        Run off = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "--face-verifier", "0",
+                "--format", "json", group.toString());
+        assertEquals(0, off.exit(), off.err());
+        assertEquals(6, new ObjectMapper().readTree(off.out()).get(0).get("faces").size(), off.out());
+        for (String bad : List.of("1", "-0.5", "1.5")) {
+            Run r = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "--face-verifier", bad,
+                    group.toString());
+            assertEquals(2, r.exit(), bad + ": " + r.err());
+            assertTrue(r.err().contains("--face-verifier"), r.err());
+        }
+    }
+
+    @Test
     void cascadesCanBeChosenAndHaveNoScore() throws Exception {
         Run r = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "--detector", "thorough",
                 "--format", "json", portrait.toString());
