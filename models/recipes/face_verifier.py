@@ -98,7 +98,7 @@ def augment(x, g):
     return torch.where(grey[:, None, None, None], luma, x)
 
 
-def train(dirname, epochs, threads, seed=0):
+def train(dirname, epochs, threads, width=16, seed=0):
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     px, m = load(dirname)
@@ -111,7 +111,7 @@ def train(dirname, epochs, threads, seed=0):
     x_watch, y_watch = to_input(px[watch & (m["jitter"] == 0)]), m["label"][watch & (m["jitter"] == 0)]
     pos = float(y_fit.sum())
     print(f"fit {len(y_fit)} crops ({int(pos)} faces), watch {len(y_watch)}; epochs {epochs}, threads {threads}")
-    model = Verifier()
+    model = Verifier(width)
     print("parameters", sum(p.numel() for p in model.parameters()))
     opt = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=5e-4)
     bs = 256
@@ -144,6 +144,7 @@ def train(dirname, epochs, threads, seed=0):
         print(f"epoch {ep + 1}/{epochs} loss {tot / steps:.4f} watch acc {acc:.4f} (faces rejected {fr:.4f}, "
               f"non-faces accepted {fa:.4f}) {time.time() - t0:.0f}s", flush=True)
     out = Path(dirname) / "face_verifier_32.onnx"
+    print(f"trained: width {width}, {sum(p.numel() for p in model.parameters())} parameters")
     export(model, out)
     torch.save(model.state_dict(), Path(dirname) / "face_verifier_32.pt")
     return model
@@ -162,8 +163,9 @@ def export(model, out):
 def scores(dirname, model=None):
     px, m = load(dirname)
     if model is None:
-        model = Verifier()
-        model.load_state_dict(torch.load(Path(dirname) / "face_verifier_32.pt"))
+        state = torch.load(Path(dirname) / "face_verifier_32.pt")
+        model = Verifier(state["head.weight"].shape[1] // 4)
+        model.load_state_dict(state)
     model.eval()
     keep = m["jitter"] == 0
     out = np.zeros(len(px), dtype=np.float32)
@@ -203,10 +205,11 @@ if __name__ == "__main__":
     ap.add_argument("path")
     ap.add_argument("--epochs", type=int, default=14)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--width", type=int, default=16, help="channels of the first stage (then 2x, 4x, 4x)")
     a = ap.parse_args()
     if a.cmd == "list-wallpapers":
         list_wallpapers(a.path)
     elif a.cmd == "train":
-        train(a.path, a.epochs, a.threads)
+        train(a.path, a.epochs, a.threads, a.width)
     else:
         report(a.path)

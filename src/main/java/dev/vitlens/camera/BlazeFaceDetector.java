@@ -60,9 +60,10 @@ public final class BlazeFaceDetector implements FaceFinder {
      *                     bundled model has calibrated ranges, another model file is refused
      * @param secondOpinion extra passes for uncertain detections ({@code null}: none); {@code minScore} then applies
      *                     to the combined score, see {@link SecondOpinion}
-     * @param verifierMinScore a detection counts as a face only if {@link FaceVerifier} gives its crop at least this
-     *                     probability (0: the verifier is not run); as with the keypoint check, a pass whose
-     *                     detections are all rejected counts as finding nothing
+     * @param verifierMinScore a detection scoring below {@link FaceVerifier#TRUSTED_SCORE} counts as a face only if
+     *                     {@link FaceVerifier} gives its crop at least this probability (0: the verifier is not
+     *                     run); as with the keypoint check, a pass whose detections are all rejected counts as
+     *                     finding nothing
      */
     public record Settings(Path modelFile, float minScore, double iouThreshold, double fill, double rescueFill,
                            FaceGeometry.Rule verification, boolean int8, SecondOpinion.Settings secondOpinion,
@@ -86,17 +87,18 @@ public final class BlazeFaceDetector implements FaceFinder {
 
         /**
          * The operating point for live frames and photos, chosen from the score x verifier curve in
-         * docs/face-detection.md ("Face verifier"): BlazeFace score 0.50, then the {@link FaceVerifier} at 0.80;
-         * plain letterbox, and a second pass with the frame at 60% of the input when the first finds no face (it
-         * rescues faces that fill the frame, such as tight crops). Without the verifier no score met the
-         * false-positive target at 90% masked-face recall (0.65 gave 90.5% masked with 6% of face-free images
-         * boxed); with it, on images it never trained on, 94.9% masked, 99.5% unmasked, 1.0% of the 500 face-free
-         * images and 1.8% of the wallpaper crops. No keypoint check and no second opinion: both were measured and
-         * moved the curve less (options: {@link #withVerification}, {@link #withSecondOpinion}). Float, not INT8:
-         * the quantised detector ran 1.86 ms against 1.42 ms here (docs/face-detection.md, "INT8 detector").
+         * docs/face-detection.md ("Face verifier"): BlazeFace score 0.50, then the {@link FaceVerifier} at 0.90 for
+         * detections below {@link FaceVerifier#TRUSTED_SCORE}; plain letterbox, and a second pass with the frame at
+         * 60% of the input when the first finds no face (it rescues faces that fill the frame, such as tight crops).
+         * Without the verifier no score met the false-positive target at 90% masked-face recall (0.65 gave 90.5%
+         * masked with 6% of face-free images boxed); with it, on images it never trained on, 94.9% masked, 99.9%
+         * unmasked, 0.6% of the 500 face-free images and 1.6% of the wallpaper crops. No keypoint check and no second
+         * opinion: both were measured and moved the curve less (options: {@link #withVerification},
+         * {@link #withSecondOpinion}). Float, not INT8: the quantised detector ran 1.86 ms against 1.42 ms here
+         * (docs/face-detection.md, "INT8 detector").
          */
         public static Settings defaults() {
-            return new Settings(null, 0.5f, 0.3, 1.0, 0.6, null, false, null, 0.8f);
+            return new Settings(null, 0.5f, 0.3, 1.0, 0.6, null, false, null, 0.9f);
         }
 
         public Settings withModelFile(Path file) {
@@ -191,6 +193,8 @@ public final class BlazeFaceDetector implements FaceFinder {
     private long modelNanos;
     private long decodeNanos;
     private int passes;
+    private long verifierNanos;
+    private int verifiedCrops;
 
     private BlazeFaceDetector(Settings settings, OnnxGraph graph, FaceVerifier verifier) {
         this.settings = settings;
@@ -279,13 +283,15 @@ public final class BlazeFaceDetector implements FaceFinder {
      * Wall time of the stages of the last {@link #find}, summed over its passes (two when the rescue pass ran, more
      * with the second opinion, whose flip and zoom inputs count as letterbox), for the benchmarks: letterbox (resize
      * and conversion into the input tensor), model (ONNX Runtime, including the copy of its outputs), decode (scores,
-     * boxes, non-maximum suppression, verification, mapping to the frame).
+     * boxes, non-maximum suppression, verification, mapping to the frame), and the face verifier (cutting its crops
+     * and running it; {@code verifiedCrops} crops in all).
      */
-    public record StageTimes(long letterboxNanos, long modelNanos, long decodeNanos, int passes) {
+    public record StageTimes(long letterboxNanos, long modelNanos, long decodeNanos, int passes, long verifierNanos,
+                             int verifiedCrops) {
     }
 
     public StageTimes lastStageTimes() {
-        return new StageTimes(letterboxNanos, modelNanos, decodeNanos, passes);
+        return new StageTimes(letterboxNanos, modelNanos, decodeNanos, passes, verifierNanos, verifiedCrops);
     }
 
     /**
@@ -297,6 +303,8 @@ public final class BlazeFaceDetector implements FaceFinder {
         modelNanos = 0;
         decodeNanos = 0;
         passes = 0;
+        verifierNanos = 0;
+        verifiedCrops = 0;
         if (frame.cols() == 0 || frame.rows() == 0) {
             return List.of();
         }
@@ -513,21 +521,44 @@ public final class BlazeFaceDetector implements FaceFinder {
     }
 
     /**
-     * The detections whose crops {@link FaceVerifier} accepts (all of them when the verifier is off); its time counts
-     * as model time.
+     * The detections that are faces: those scoring from {@link FaceVerifier#TRUSTED_SCORE} and those whose crops the
+     * verifier accepts (all of them when the verifier is off).
      */
     private List<BlazeFaceDecoder.Detection> verified(Mat frame, Letterbox box, List<BlazeFaceDecoder.Detection> ds) {
         if (verifier == null || ds.isEmpty()) {
             return ds;
         }
-        float[] p = verifierScores(frame, box, ds);
         List<BlazeFaceDecoder.Detection> out = new ArrayList<>();
-        for (int i = 0; i < ds.size(); i++) {
-            if (p[i] >= settings.verifierMinScore()) {
-                out.add(ds.get(i));
+        List<BlazeFaceDecoder.Detection> asked = new ArrayList<>();
+        for (BlazeFaceDecoder.Detection d : ds) {
+            (d.score() >= FaceVerifier.TRUSTED_SCORE ? out : asked).add(d);
+        }
+        if (!asked.isEmpty()) {
+            float[] p = verifierScores(frame, box, asked);
+            for (int i = 0; i < asked.size(); i++) {
+                if (p[i] >= settings.verifierMinScore()) {
+                    out.add(asked.get(i));
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * Cuts a square given in frame pixels for the verifier out of {@link #content}, the frame as the fill-1.0 pass
+     * resized it (the rescue pass is resized from it too, so it is there for both): a 128 px image instead of the
+     * frame, because cutting a face of a 640x480 frame straight to 32 px cost 0.2-0.6 ms, more than the verifier's
+     * model run, and the content still has at least 32 px across every face BlazeFace finds from about 21 input
+     * pixels up. The training crops are cut the same way ({@code VerifierCrops}).
+     */
+    void cutFromContent(FaceVerifier.Square frameSquare, Mat out) {
+        if (contentBox == null) {
+            throw new IllegalStateException("no pass has run on this frame");
+        }
+        double sx = contentBox.scaleX();
+        double sy = contentBox.scaleY();
+        FaceVerifier.cut(content, new FaceVerifier.Square(frameSquare.x0() * sx, frameSquare.y0() * sy,
+                frameSquare.side() * sx), out);
     }
 
     /**
@@ -539,15 +570,19 @@ public final class BlazeFaceDetector implements FaceFinder {
         if (verifier == null) {
             throw new IllegalStateException("the face verifier is off (verifierMinScore 0)");
         }
+        if (contentBox == null || contentBox.frameWidth() != frame.cols() || contentBox.frameHeight() != frame.rows()) {
+            throw new IllegalStateException("the detector's content is not of this frame");
+        }
         long t0 = System.nanoTime();
         while (verifierCrops.size() < ds.size()) {
             verifierCrops.add(new Mat());
         }
         for (int i = 0; i < ds.size(); i++) {
-            FaceVerifier.cut(frame, FaceVerifier.Square.around(ds.get(i), box), verifierCrops.get(i));
+            cutFromContent(FaceVerifier.Square.around(ds.get(i), box), verifierCrops.get(i));
         }
         float[] p = verifier.scores(verifierCrops.subList(0, ds.size()));
-        modelNanos += System.nanoTime() - t0;
+        verifierNanos += System.nanoTime() - t0;
+        verifiedCrops += ds.size();
         return p;
     }
 

@@ -15,6 +15,7 @@ import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Rect;
+import org.opencv.core.Scalar;
 import org.opencv.imgproc.Imgproc;
 
 /** The face verifier's crop geometry, its model contract, and what the bundled model says about known crops. */
@@ -114,6 +115,47 @@ class FaceVerifierTest {
         assertEquals(170 - 0.1 * shifted.side(), shifted.y0() + shifted.side() / 2, 1e-9);
     }
 
+    /**
+     * The detector cuts the verifier's crop from its 128 px copy of the frame: on a smooth frame (the astronaut,
+     * blurred, so that resampling the copy loses little) the same square cut from the frame itself differs less than
+     * half as much as the square moved a tenth of its side either way (a mapping error would show as a shift).
+     */
+    @Test
+    void theCropFromTheDetectorsContentMatchesTheCropFromTheFrame() throws Exception {
+        Mat frame = TestFrames.astronautFrame();
+        Imgproc.GaussianBlur(frame, frame, new org.opencv.core.Size(41, 41), 0);
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withVerifier(0))) {
+            assertThrows(IllegalStateException.class, () -> d.cutFromContent(new FaceVerifier.Square(0, 0, 10), new Mat()));
+            BlazeFaceDetector.Pass pass = d.run(frame, 1.0);
+            FaceVerifier.Square s = new FaceVerifier.Square(TestFrames.FACE_CENTER_X - 120, TestFrames.FACE_CENTER_Y - 100, 240);
+            Mat fromContent = new Mat();
+            d.cutFromContent(s, fromContent);
+            double same = meanDifference(fromContent, frame, s);
+            for (double[] shift : new double[][] {{24, 0}, {-24, 0}, {0, 24}, {0, -24}}) {
+                FaceVerifier.Square off = new FaceVerifier.Square(s.x0() + shift[0], s.y0() + shift[1], s.side());
+                double shifted = meanDifference(fromContent, frame, off);
+                assertTrue(same < shifted / 2, "same square " + same + ", shifted by " + shift[0] + "," + shift[1]
+                        + ": " + shifted);
+            }
+            // The rescue pass is resized from the same content, so the crop stays the same after it.
+            d.rerun(pass, 0.6);
+            Mat again = new Mat();
+            d.cutFromContent(s, again);
+            assertArrayEquals(bytes(fromContent), bytes(again));
+        } finally {
+            frame.release();
+        }
+    }
+
+    private static double meanDifference(Mat crop, Mat frame, FaceVerifier.Square s) {
+        Mat fromFrame = new Mat();
+        FaceVerifier.cut(frame, s, fromFrame);
+        Mat diff = new Mat();
+        Core.absdiff(crop, fromFrame, diff);
+        Scalar m = Core.mean(diff);
+        return (m.val[0] + m.val[1] + m.val[2]) / 3;
+    }
+
     @Test
     void aFileThatIsNotAVerifierIsRefusedWithAClearMessage() throws Exception {
         BlazeFaceDetector.UnavailableException garbage = assertThrows(BlazeFaceDetector.UnavailableException.class,
@@ -138,7 +180,7 @@ class FaceVerifierTest {
             List<BlazeFaceDecoder.Detection> ds = BlazeFaceDetector.candidates(pass, 0.65f, 0.3);
             assertEquals(1, ds.size());
             Mat face = new Mat();
-            FaceVerifier.cut(frame, FaceVerifier.Square.around(ds.get(0), pass.letterbox()), face);
+            d.cutFromContent(FaceVerifier.Square.around(ds.get(0), pass.letterbox()), face);
             Mat noise = new Mat(FaceVerifier.SIZE, FaceVerifier.SIZE, CvType.CV_8UC3);
             Core.randu(noise, 0, 256);
             Mat grey = TestFrames.blankFrame(FaceVerifier.SIZE, FaceVerifier.SIZE, 128);

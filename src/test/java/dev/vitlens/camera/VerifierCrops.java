@@ -19,7 +19,7 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Writes the face verifier's data set (models/recipes/face_verifier.py trains on it): every merged BlazeFace
  * detection from score {@value #FLOOR} in each image, both passes the detector makes (fill 1.0, then the rescue pass at
- * 0.6 from the same content), cut by {@link FaceVerifier#cut} exactly as the detector will cut it.
+ * 0.6 from the same content), cut by {@link BlazeFaceDetector#cutFromContent} exactly as the detector will cut it.
  * <ul>
  *   <li>faces: the face-mask images, tight and framed (as {@link DetectorCurve} reads them); the best detection of
  *       each pass is a face (one face per image, mostly), the others are written with label -1 (unknown) and are
@@ -180,7 +180,7 @@ public final class VerifierCrops {
 
     private void write(Mat m, FaceVerifier.Square s, String set, String split, int index, int pass, int rank,
                        float score, int label, int jitterNo) throws IOException {
-        FaceVerifier.cut(m, s, crop);
+        detector.cutFromContent(s, crop);
         crop.get(0, 0, buffer);
         pixels.write(buffer);
         rows.printf(Locale.ROOT, "%s,%s,%d,%d,%d,%.5f,%d,%d%n", set, split, index, pass, rank, score, label, jitterNo);

@@ -13,7 +13,8 @@ import org.opencv.core.Mat;
  * verifier probability. Each image runs as the detector runs it (fill 1.0, then the rescue pass at 0.6 from the same
  * content); per pass and score threshold, the merged detections from that threshold are cut and scored by the
  * detector's own {@link BlazeFaceDetector#verifierScores}, so "detected" below is exactly whether {@code find} with
- * {@code withMinScore(t).withVerifier(v)} returns a face (counts, no times).
+ * {@code withMinScore(t).withVerifier(v)} returns a face (counts, no times); detections from
+ * {@link FaceVerifier#TRUSTED_SCORE} pass unasked, as in the detector.
  * <p>
  * Only images the verifier never saw are counted: the face-mask images of odd file index (it trained on the even
  * ones), the 500 {@link NonFaceImages} (the astronaut photo and the Fashion-MNIST test images never appear in its
@@ -163,9 +164,18 @@ final class VerifierCurve {
             for (int t = 0; t < THRESHOLDS.length; t++) {
                 List<BlazeFaceDecoder.Detection> ds = BlazeFaceDetector.candidates(passes[p], THRESHOLDS[t],
                         d.settings().iouThreshold());
+                // A trusted detection counts as a verifier probability of 1 (the detector does not ask).
                 float b = -1;
-                if (!ds.isEmpty()) {
-                    for (float x : d.verifierScores(m, passes[p].letterbox(), ds)) {
+                List<BlazeFaceDecoder.Detection> asked = new ArrayList<>();
+                for (BlazeFaceDecoder.Detection x : ds) {
+                    if (x.score() >= FaceVerifier.TRUSTED_SCORE) {
+                        b = 1;
+                    } else {
+                        asked.add(x);
+                    }
+                }
+                if (b < 1 && !asked.isEmpty()) {
+                    for (float x : d.verifierScores(m, passes[p].letterbox(), asked)) {
                         b = Math.max(b, x);
                     }
                 }
