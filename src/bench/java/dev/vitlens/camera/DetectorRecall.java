@@ -74,12 +74,12 @@ public final class DetectorRecall {
     public static Map<String, FaceFinder.Config> blazeFaceConfigs() {
         BlazeFaceDetector.Settings op = BlazeFaceDetector.Settings.defaults();
         Map<String, FaceFinder.Config> m = new LinkedHashMap<>();
-        m.put("blazeface operating point (0.65, rescue fill 0.6)", op);
-        m.put("blazeface 0.5, no rescue", op.withMinScore(0.5f).withRescueFill(0));
-        m.put("blazeface 0.65, no rescue", op.withRescueFill(0));
-        m.put("blazeface 0.7, rescue fill 0.6", op.withMinScore(0.7f));
-        m.put("blazeface 0.65, rescue fill 0.6, keypoint check", op.withVerification(FaceGeometry.Rule.standard()));
-        m.put("blazeface 0.6, rescue fill 0.6, keypoint check", op.withMinScore(0.6f)
+        BlazeFaceDetector.Settings detectorOnly = op.withVerifier(0);
+        m.put("blazeface operating point (0.50 + verifier 0.90; rescue fill 0.6)", op);
+        m.put("blazeface 0.65 without verifier (session-6 default)", detectorOnly.withMinScore(0.65f));
+        m.put("blazeface 0.5, no rescue, no verifier", detectorOnly.withRescueFill(0));
+        m.put("blazeface 0.7, rescue fill 0.6, no verifier", detectorOnly.withMinScore(0.7f));
+        m.put("blazeface 0.65, rescue fill 0.6, keypoint check", detectorOnly.withMinScore(0.65f)
                 .withVerification(FaceGeometry.Rule.standard()));
         return m;
     }
@@ -154,6 +154,7 @@ public final class DetectorRecall {
         List<String> wanted = null;
         boolean blazeFace = false;
         boolean compareLayout = false;
+        boolean compareVerifier = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
@@ -161,10 +162,11 @@ public final class DetectorRecall {
                 case "--configs" -> wanted = Arrays.stream(args[++i].split(",")).map(String::trim).toList();
                 case "--detector" -> blazeFace = args[++i].equals("blazeface");
                 case "--compare-layout" -> compareLayout = true;
+                case "--compare-verifier" -> compareVerifier = true;
                 default -> {
                     System.err.println("Unknown argument " + args[i]
                             + "; usage: DetectorRecall [--data DIR] [--sample K] [--configs name,...]"
-                            + " [--detector cascade|blazeface] [--compare-layout]");
+                            + " [--detector cascade|blazeface] [--compare-layout] [--compare-verifier]");
                     System.exit(2);
                 }
             }
@@ -184,6 +186,10 @@ public final class DetectorRecall {
         List<Mat> liveFrames = liveFrames(withImages, withoutImages);
         if (compareLayout) {
             compareLayouts(liveFrames);
+            return;
+        }
+        if (compareVerifier) {
+            compareVerifier(liveFrames);
             return;
         }
         System.out.println("| config | with_mask recall | without_mask recall | images with >=2 boxes | median ms/image"
@@ -217,8 +223,9 @@ public final class DetectorRecall {
                     + " resize and conversion into the input tensor, model = ONNX Runtime run and output copy, decode ="
                     + " scores, NMS, verification, mapping; summed over both passes when the rescue pass ran)%n%n",
                     liveFrames.size(), STAGE_ROUNDS);
-            System.out.println("| config | letterbox ms | model ms | decode ms | whole find() ms | frames with a rescue pass |");
-            System.out.println("|---|---|---|---|---|---|");
+            System.out.println("| config | letterbox ms | model ms | decode ms | verifier ms (crops per frame) | whole"
+                    + " find() ms | frames with a rescue pass |");
+            System.out.println("|---|---|---|---|---|---|---|");
             stageRows.forEach(System.out::println);
         }
     }
@@ -233,40 +240,60 @@ public final class DetectorRecall {
         BlazeFaceDetector.Settings settings = BlazeFaceDetector.Settings.defaults();
         try (BlazeFaceDetector shipped = BlazeFaceDetector.open(settings, false);
              BlazeFaceDetector blocked = BlazeFaceDetector.open(settings, true)) {
-            BlazeFaceDetector[] ds = {shipped, blocked};
-            int n = frames.size() * STAGE_ROUNDS * 5;
-            double[][][] t = new double[2][4][n];   // detector, stage (letterbox, model, decode, whole), sample
-            int[] found = new int[2];
-            for (BlazeFaceDetector d : ds) {
-                d.find(frames.get(0));   // warm-up
-            }
-            for (int i = 0; i < n; i++) {
-                for (int k = 0; k < 2; k++) {
-                    long t0 = System.nanoTime();
-                    int faces = ds[k].find(frames.get(i % frames.size())).size();
-                    t[k][3][i] = (System.nanoTime() - t0) / 1e6;
-                    BlazeFaceDetector.StageTimes s = ds[k].lastStageTimes();
-                    t[k][0][i] = s.letterboxNanos() / 1e6;
-                    t[k][1][i] = s.modelNanos() / 1e6;
-                    t[k][2][i] = s.decodeNanos() / 1e6;
-                    found[k] += faces;
-                }
-            }
-            System.out.printf(Locale.ROOT, "BlazeFace default settings, %d frames x %d rounds, medians in ms%n%n",
-                    frames.size(), n / frames.size());
-            System.out.println("| graph | letterbox | model | decode | whole find() | faces found |");
-            System.out.println("|---|---|---|---|---|---|");
-            String[] names = {"as shipped", "blocked layout (ChannelBlocks)"};
-            for (int k = 0; k < 2; k++) {
-                System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %d |%n", names[k], median(t[k][0]),
-                        median(t[k][1]), median(t[k][2]), median(t[k][3]), found[k]);
-            }
-            System.out.printf(Locale.ROOT, "%nmodel time ratio blocked / shipped: %.3f; whole find(): %.3f%n",
-                    median(t[1][1]) / median(t[0][1]), median(t[1][3]) / median(t[0][3]));
+            inTurn(frames, new String[] {"as shipped", "blocked layout (ChannelBlocks)"},
+                    new BlazeFaceDetector[] {shipped, blocked}, "graph");
         } catch (BlazeFaceDetector.UnavailableException e) {
             System.err.println("BlazeFace unavailable: " + e.getMessage());
             System.exit(1);
         }
+    }
+
+    /**
+     * The operating point (score 0.50 and the face verifier) against the detector alone at 0.65 (the operating point
+     * before the verifier), frame by frame in turn as {@link #compareLayouts} does.
+     */
+    static void compareVerifier(List<Mat> frames) {
+        BlazeFaceDetector.Settings op = BlazeFaceDetector.Settings.defaults();
+        try (BlazeFaceDetector alone = BlazeFaceDetector.open(op.withVerifier(0).withMinScore(0.65f));
+             BlazeFaceDetector verified = BlazeFaceDetector.open(op)) {
+            inTurn(frames, new String[] {"detector alone, score 0.65", "operating point: " + op.describe()},
+                    new BlazeFaceDetector[] {alone, verified}, "detector");
+        } catch (BlazeFaceDetector.UnavailableException e) {
+            System.err.println("BlazeFace unavailable: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private static void inTurn(List<Mat> frames, String[] names, BlazeFaceDetector[] ds, String what) {
+        int n = frames.size() * STAGE_ROUNDS * 5;
+        double[][][] t = new double[2][5][n];   // detector, stage (letterbox, model, decode, verifier, whole), sample
+        int[] found = new int[2];
+        for (BlazeFaceDetector d : ds) {
+            d.find(frames.get(0));   // warm-up
+        }
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < 2; k++) {
+                long t0 = System.nanoTime();
+                int faces = ds[k].find(frames.get(i % frames.size())).size();
+                t[k][4][i] = (System.nanoTime() - t0) / 1e6;
+                BlazeFaceDetector.StageTimes s = ds[k].lastStageTimes();
+                t[k][0][i] = s.letterboxNanos() / 1e6;
+                t[k][1][i] = s.modelNanos() / 1e6;
+                t[k][2][i] = s.decodeNanos() / 1e6;
+                t[k][3][i] = s.verifierNanos() / 1e6;
+                found[k] += faces;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%d frames x %d rounds, in turn, medians in ms%n%n", frames.size(),
+                n / frames.size());
+        System.out.println("| " + what + " | letterbox | model | decode | verifier | whole find() | faces found |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (int k = 0; k < 2; k++) {
+            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %d |%n", names[k], median(t[k][0]),
+                    median(t[k][1]), median(t[k][2]), median(t[k][3]), median(t[k][4]), found[k]);
+        }
+        System.out.printf(Locale.ROOT, "%nmodel time ratio second / first: %.3f; whole find(): %.3f%n",
+                median(t[1][1]) / median(t[0][1]), median(t[1][4]) / median(t[0][4]));
     }
 
     /** Where a BlazeFace find() spends its time: median of each stage over {@code rounds} passes over the frames. */
@@ -275,8 +302,10 @@ public final class DetectorRecall {
         double[] letterbox = new double[n];
         double[] model = new double[n];
         double[] decode = new double[n];
+        double[] verify = new double[n];
         double[] whole = new double[n];
         int rescued = 0;
+        long crops = 0;
         for (int i = 0; i < n; i++) {
             long t = System.nanoTime();
             d.find(frames.get(i % frames.size()));
@@ -285,10 +314,13 @@ public final class DetectorRecall {
             letterbox[i] = s.letterboxNanos() / 1e6;
             model[i] = s.modelNanos() / 1e6;
             decode[i] = s.decodeNanos() / 1e6;
+            verify[i] = s.verifierNanos() / 1e6;
+            crops += s.verifiedCrops();
             rescued += s.passes() > 1 ? 1 : 0;
         }
-        return String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.1f%% |", name, median(letterbox),
-                median(model), median(decode), median(whole), 100.0 * rescued / n);
+        return String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f (%.2f) | %.3f | %.1f%% |", name,
+                median(letterbox), median(model), median(decode), median(verify), (double) crops / n, median(whole),
+                100.0 * rescued / n);
     }
 
     private static double median(double[] v) {
