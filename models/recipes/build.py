@@ -91,6 +91,8 @@ def cm_table(cm, labels):
 
 def history_table(hist, key):
     lines = [f"| epoch | train loss | {key} acc | wall s | CPU s | threads |", "|---|---|---|---|---|---|"]
+    if len(hist) > 60:   # long runs: the first 10 epochs, then every 10th (all of them in the checkpoint's history)
+        hist = [h for h in hist if h["epoch"] <= 10 or h["epoch"] % 10 == 0 or h is hist[-1]]
     for h in hist:
         lines.append(f"| {h['epoch']} | {h['loss']:.4f} | {100 * h[key]:.2f}% | {h['wall_s']:.0f} | {h['cpu_s']:.0f} | {h.get('threads', '')} |")
     return "\n".join(lines)
@@ -205,8 +207,10 @@ def build(model_id, export_only=False, epochs=None, threads=2, ckpt=None):
     pp = E.preprocessor_config(c.model_type, c.image_size, spec["resample"], spec["mean"], spec["std"])
     E.write_json(out / "preprocessor_config.json", pp)
     samples = [rel for _, _, rel in fashion_samples()] if spec["dataset"] == "fashion" else []
-    E.write_json(out / "vitlens.json", {"displayName": spec["display"], "description": spec["description"],
-                                       "family": c.model_type, "samples": samples})
+    entry = {"displayName": spec["display"], "description": spec["description"], "family": c.model_type}
+    if spec.get("face_classifier"):   # the workbench then finds faces in photos before classifying
+        entry["faceClassifier"] = True
+    E.write_json(out / "vitlens.json", {**entry, "samples": samples})
     fx = write_model_fixtures(model_id, model, pp, spec)
     if spec["dataset"] == "mask":
         split = data.split
@@ -354,8 +358,8 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
         "",
         f"Project goal for this model: target ≥ {100 * spec['target']:.0f}%, floor {100 * spec['floor']:.0f}% — "
         + ("target met." if acc >= spec["target"] else "floor met, target not met." if acc >= spec["floor"] else
-           "**not met**: this is the best model the recipe reached within one session's CPU budget (see Training "
-           "cost and History). " + RESUME_NOTE.format(model_id=model_id)),
+           spec.get("below_floor_note", "**not met**: this is the best model the recipe reached within one session's "
+                    "CPU budget (see Training cost and History). " + RESUME_NOTE.format(model_id=model_id))),
         "",
         "## Data",
         "",
@@ -390,7 +394,8 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
         "",
         "## Training cost",
         "",
-        f"Machine: {E.cpu_name()}, 2 cores, CPU only, PyTorch {torch.__version__}. {TRAINING_CONDITIONS}",
+        f"Machine: {E.cpu_name()}, 2 cores, CPU only, PyTorch {torch.__version__}. "
+        f"{spec.get('training_conditions', TRAINING_CONDITIONS)}",
         "",
         f"- student: {sw / 60:.1f} min wall, {sc / 60:.1f} CPU-min ({len(hist)} epochs, including per-epoch evaluation)",
         f"- teacher: {tw / 60:.1f} min wall, {tc / 60:.1f} CPU-min ({len(thist)} epochs)",

@@ -25,26 +25,24 @@ SPECS = {
         display="ViT Fashion-MNIST (tiny)", target=0.92, floor=0.91,
         description="Tiny ViT ([CLS] + absolute position embeddings) trained on Fashion-MNIST 28x28 with soft distillation from a CNN teacher.",
     ),
+    # Shipped since session 8: the session-1 architecture on a long function-matching schedule (soft distillation
+    # through [DIST] on mixup/CutMix images, Beyer et al. 2022; 400 epochs over sessions 6-7, resumed from its
+    # committed checkpoint each session). The earlier 24+36-epoch hard-distillation recipe (96.12%) is in the README.
     "deit-mask": dict(
-        kind="student", dataset="mask", teacher="mask-teacher", distill="hard",
-        config=VitConfig(model_type="deit", image_size=64, patch_size=8, hidden_size=64, num_hidden_layers=6,
-                         num_attention_heads=4, intermediate_size=128, num_labels=2),
-        labels=MASK_LABELS, mean=IMAGENET_MEAN, std=IMAGENET_STD, resample=3,
-        epochs=24, lr=1e-3, wd=0.05, batch=64, label_smoothing=0.1,
-        display="DeiT face mask (tiny)", target=0.99, floor=0.98, planned_history=[(1, 24, 24), (25, 60, 60)],
-        description="Tiny distilled DeiT ([CLS] + [DIST] tokens) classifying face crops as with_mask / without_mask, hard-label distillation from a CNN teacher.",
-    ),
-    # In progress (session 6 on): the shipped architecture on a long function-matching schedule (soft distillation
-    # through [DIST] on mixup/CutMix images, Beyer et al. 2022), spanning sessions through its committed checkpoint
-    # (checkpoints/deit-mask-long.pt, with optimiser state; `train.py deit-mask-long` resumes it). Not exported yet.
-    "deit-mask-long": dict(
         kind="student", dataset="mask", teacher="mask-teacher", distill="soft",
         config=VitConfig(model_type="deit", image_size=64, patch_size=8, hidden_size=64, num_hidden_layers=6,
                          num_attention_heads=4, intermediate_size=128, num_labels=2),
         labels=MASK_LABELS, mean=IMAGENET_MEAN, std=IMAGENET_STD, resample=3,
         epochs=400, lr=1e-3, wd=0.05, batch=64, label_smoothing=0.1, kd_alpha=0.5, kd_temp=1.0,
         mixup=(0.8, 1.0), drop_path=0.05,
-        display="DeiT face mask (tiny)", target=0.99, floor=0.98,
-        description="Tiny distilled DeiT ([CLS] + [DIST] tokens) classifying face crops as with_mask / without_mask, soft distillation from a CNN teacher.",
+        display="DeiT face mask (tiny)", target=0.99, floor=0.98, face_classifier=True,
+        below_floor_note="**not met**: the 400-epoch run has converged (its last 40 epochs score 528-529 of 541) one to "
+                         "two images under the floor and 0.7 points under its 98.52% teacher, so more epochs will not "
+                         "close the gap; a stronger teacher (>= 99%) is the next step (models/recipes/README.md).",
+        training_conditions="Epochs 1-91 ran in session 6 (2026-12-02) on 2 threads beside builds and tests; epochs "
+                            "92-400 resumed from the committed checkpoint in session 7 on 2 threads while builds, tests "
+                            "and the face verifier's training shared the machine (16-56 s an epoch). CPU seconds are the "
+                            "comparable figure. The teacher is the committed `checkpoints/mask-teacher.pt`.",
+        description="Tiny distilled DeiT ([CLS] + [DIST] tokens) classifying face crops as with_mask / without_mask, soft distillation from a CNN teacher on mixup/CutMix images, 400 epochs.",
     ),
 }
