@@ -77,9 +77,10 @@ public final class DetectorRecall {
         BlazeFaceDetector.Settings detectorOnly = op.withVerifier(0);
         m.put("blazeface operating point (0.50 + verifier 0.90; rescue fill 0.6)", op);
         m.put("blazeface 0.65 without verifier (session-6 default)", detectorOnly.withMinScore(0.65f));
-        m.put("blazeface 0.5, no rescue, no verifier", detectorOnly.withRescueFill(0));
-        m.put("blazeface 0.7, rescue fill 0.6, no verifier", detectorOnly.withMinScore(0.7f));
-        m.put("blazeface 0.65, rescue fill 0.6, keypoint check", detectorOnly.withMinScore(0.65f)
+        m.put("blazeface 0.50 rescue fill 0.6 without verifier", detectorOnly);
+        m.put("blazeface 0.50 without rescue or verifier", detectorOnly.withRescueFill(0));
+        m.put("blazeface 0.70 rescue fill 0.6 without verifier", detectorOnly.withMinScore(0.7f));
+        m.put("blazeface 0.65 rescue fill 0.6 keypoint check", detectorOnly.withMinScore(0.65f)
                 .withVerification(FaceGeometry.Rule.standard()));
         return m;
     }
