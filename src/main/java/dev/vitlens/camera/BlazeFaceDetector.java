@@ -500,7 +500,7 @@ public final class BlazeFaceDetector implements FaceFinder {
             }
         }
         decodeNanos += System.nanoTime() - t0;
-        List<BlazeFaceDecoder.Detection> faces = frame == null ? kept : verified(frame, pass.letterbox(), kept);
+        List<Kept> faces = frame == null ? Kept.unasked(kept) : verified(frame, pass.letterbox(), kept);
         long t1 = System.nanoTime();
         List<DetectedFace> out = inFrame(faces, pass.letterbox());
         decodeNanos += System.nanoTime() - t1;
@@ -508,10 +508,10 @@ public final class BlazeFaceDetector implements FaceFinder {
     }
 
     /** Detections mapped to frame pixels (empty boxes dropped), largest first. */
-    private static List<DetectedFace> inFrame(List<BlazeFaceDecoder.Detection> ds, Letterbox box) {
+    private static List<DetectedFace> inFrame(List<Kept> ds, Letterbox box) {
         List<DetectedFace> faces = new ArrayList<>();
-        for (BlazeFaceDecoder.Detection d : ds) {
-            DetectedFace f = toFrame(d, box);
+        for (Kept k : ds) {
+            DetectedFace f = toFrame(k.detection(), box).withVerifierScore(k.verifierScore());
             if (f.box().area() > 0) {
                 faces.add(f);
             }
@@ -524,24 +524,35 @@ public final class BlazeFaceDetector implements FaceFinder {
      * The detections that are faces: those scoring from {@link FaceVerifier#TRUSTED_SCORE} and those whose crops the
      * verifier accepts (all of them when the verifier is off).
      */
-    private List<BlazeFaceDecoder.Detection> verified(Mat frame, Letterbox box, List<BlazeFaceDecoder.Detection> ds) {
+    private List<Kept> verified(Mat frame, Letterbox box, List<BlazeFaceDecoder.Detection> ds) {
         if (verifier == null || ds.isEmpty()) {
-            return ds;
+            return Kept.unasked(ds);
         }
-        List<BlazeFaceDecoder.Detection> out = new ArrayList<>();
+        List<Kept> out = new ArrayList<>();
         List<BlazeFaceDecoder.Detection> asked = new ArrayList<>();
         for (BlazeFaceDecoder.Detection d : ds) {
-            (d.score() >= FaceVerifier.TRUSTED_SCORE ? out : asked).add(d);
+            if (d.score() >= FaceVerifier.TRUSTED_SCORE) {
+                out.add(new Kept(d, Float.NaN));
+            } else {
+                asked.add(d);
+            }
         }
         if (!asked.isEmpty()) {
             float[] p = verifierScores(frame, box, asked);
             for (int i = 0; i < asked.size(); i++) {
                 if (p[i] >= settings.verifierMinScore()) {
-                    out.add(asked.get(i));
+                    out.add(new Kept(asked.get(i), p[i]));
                 }
             }
         }
         return out;
+    }
+
+    /** A detection that is kept as a face, with the verifier's probability (NaN when it was not asked). */
+    private record Kept(BlazeFaceDecoder.Detection detection, float verifierScore) {
+        static List<Kept> unasked(List<BlazeFaceDecoder.Detection> ds) {
+            return ds.stream().map(d -> new Kept(d, Float.NaN)).toList();
+        }
     }
 
     /**

@@ -242,6 +242,9 @@ public class ClassifyCommand implements Callable<Integer> {
                     } else {
                         face.put("score", Math.round(f.detectorScore() * 10000) / 10000.0);
                     }
+                    if (!Float.isNaN(f.verifierScore())) {
+                        face.put("verifier", Math.round(f.verifierScore() * 10000) / 10000.0);
+                    }
                     ArrayNode ft = face.putArray("top");
                     for (Prediction p : f.top()) {
                         ft.addObject().put("label", p.label()).put("index", p.index()).put("score", p.score());
@@ -316,8 +319,8 @@ public class ClassifyCommand implements Callable<Integer> {
                     PhotoFace f = r.faces().get(i);
                     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  face %d [%d,%d,%d,%d]", i + 1,
                             f.box().x(), f.box().y(), f.box().width(), f.box().height()));
-                    if (!Float.isNaN(f.detectorScore())) {
-                        line.append(String.format(Locale.ROOT, " (detector %.2f)", f.detectorScore()));
+                    if (f.hasDetectorScore()) {
+                        line.append(" (").append(f.scores()).append(')');
                     }
                     line.append(':');
                     for (Prediction p : f.top()) {

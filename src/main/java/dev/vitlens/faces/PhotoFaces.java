@@ -73,7 +73,7 @@ public final class PhotoFaces implements AutoCloseable {
         List<PhotoFace> out = new ArrayList<>(found.size());
         for (int i = 0; i < found.size(); i++) {
             DetectedFace f = found.get(i);
-            out.add(new PhotoFace(f.box(), f.score(), f.keypoints(), squares.get(i), crops.get(i),
+            out.add(new PhotoFace(f.box(), f.score(), f.verifierScore(), f.keypoints(), squares.get(i), crops.get(i),
                     labels.get(i).top()));
         }
         return out;

@@ -17,7 +17,6 @@ import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Rectangle;
 
-import java.util.Locale;
 
 /**
  * Face mode's list: every face of the shown image with its label, in its box's colour; selecting one shows its crop's
@@ -125,8 +124,7 @@ public final class FacesPanel extends VBox {
             }
             swatch.setFill(Color.rgb(row.rgb() >> 16 & 0xFF, row.rgb() >> 8 & 0xFF, row.rgb() & 0xFF));
             text.setText(row.title());
-            detail.setText(row.face().hasDetectorScore()
-                    ? String.format(Locale.ROOT, "detector %.2f", row.face().detectorScore()) : "");
+            detail.setText(row.face().scores());
             setText(null);
             setGraphic(box);
         }

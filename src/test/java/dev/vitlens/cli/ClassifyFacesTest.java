@@ -2,11 +2,13 @@ package dev.vitlens.cli;
 
 import static dev.vitlens.cli.Run.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vitlens.camera.FaceVerifier;
 import dev.vitlens.testing.GroupPhoto;
 import dev.vitlens.testing.TinyModels;
 import java.awt.image.BufferedImage;
@@ -71,12 +73,21 @@ class ClassifyFacesTest {
             }
             assertEquals(1, matches, "head at " + h[0] + "," + h[1] + ": " + groupFaces);
         }
+        int verified = 0;
         for (JsonNode f : groupFaces) {
             assertTrue(f.get("score").asDouble() >= 0.5 && f.get("score").asDouble() <= 1, f.toString());
+            // The verifier is asked about detections under the trusted score only, and keeps those it gives >= 0.90.
+            if (f.get("score").asDouble() < FaceVerifier.TRUSTED_SCORE) {
+                assertTrue(f.get("verifier").asDouble() >= 0.9 && f.get("verifier").asDouble() <= 1, f.toString());
+                verified++;
+            } else {
+                assertFalse(f.has("verifier"), f.toString());
+            }
             assertEquals(2, f.get("top").size());
             assertTrue(f.get("top").get(0).has("label") && f.get("top").get(0).has("index"), f.toString());
             assertTrue(f.get("keypoints").has("left_eye"), f.toString());
         }
+        assertTrue(verified >= 1, "the group photo has faces scoring 0.5-0.8: " + groupFaces);
         JsonNode one = all.get(1).get("faces");
         assertEquals(1, one.size(), one.toString());
         JsonNode b = one.get(0).get("box");
@@ -93,6 +104,9 @@ class ClassifyFacesTest {
         assertEquals(0, text.exit(), text.err());
         assertTrue(text.out().contains("  face 1 ["), text.out());
         assertTrue(text.out().contains("(detector 0."), text.out());
+        Run groupText = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "-k", "1",
+                group.toString());
+        assertTrue(groupText.out().matches("(?s).*\\(detector 0\\.[5-7]\\d, verifier (0\\.9\\d|1\\.00)\\).*"), groupText.out());
         assertTrue(text.out().contains("  no face found"), text.out());
 
         Run csv = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "-k", "2", "--format", "csv",
@@ -114,7 +128,9 @@ class ClassifyFacesTest {
         Run off = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "--face-verifier", "0",
                 "--format", "json", group.toString());
         assertEquals(0, off.exit(), off.err());
-        assertEquals(6, new ObjectMapper().readTree(off.out()).get(0).get("faces").size(), off.out());
+        JsonNode offFaces = new ObjectMapper().readTree(off.out()).get(0).get("faces");
+        assertEquals(6, offFaces.size(), off.out());
+        offFaces.forEach(f -> assertFalse(f.has("verifier"), "the verifier is off: " + f));
         for (String bad : List.of("1", "-0.5", "1.5")) {
             Run r = run("classify", "-m", model.toString(), "--device", "cpu", "--faces", "--face-verifier", bad,
                     group.toString());
