@@ -10,6 +10,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -124,7 +125,9 @@ public final class FacesPanel extends VBox {
             }
             swatch.setFill(Color.rgb(row.rgb() >> 16 & 0xFF, row.rgb() >> 8 & 0xFF, row.rgb() & 0xFF));
             text.setText(row.title());
-            detail.setText(row.face().scores());
+            detail.setText(row.scoresShort());
+            String explained = row.scoresExplained();
+            setTooltip(explained.isEmpty() ? null : new Tooltip(explained));
             setText(null);
             setGraphic(box);
         }

@@ -2,6 +2,7 @@ package dev.vitlens.ui.viewmodel;
 
 import dev.vitlens.camera.Box;
 import dev.vitlens.camera.FaceLabelColors;
+import dev.vitlens.camera.FaceVerifier;
 import dev.vitlens.camera.LiveOptions;
 import dev.vitlens.engine.ImageRegion;
 import dev.vitlens.engine.Prediction;
@@ -55,6 +56,29 @@ public final class FacesViewModel {
         /** {@code Face 1: with_mask 97%}, as the list shows it. */
         public String title() {
             return "Face " + number + ": " + caption;
+        }
+
+        /**
+         * The scores in a few characters, as the list's narrow column shows them: {@code det 0.91}, or
+         * {@code det 0.73 · ver 1.00} when the face verifier was asked; empty for the cascades.
+         */
+        public String scoresShort() {
+            if (!face.hasDetectorScore()) {
+                return "";
+            }
+            String det = String.format(Locale.ROOT, "det %.2f", face.detectorScore());
+            return Float.isNaN(face.verifierScore()) ? det
+                    : det + String.format(Locale.ROOT, " \u00b7 ver %.2f", face.verifierScore());
+        }
+
+        /** The scores in words, for the row's tooltip ({@link PhotoFace#scores}, and why the verifier was asked). */
+        public String scoresExplained() {
+            if (!face.hasDetectorScore()) {
+                return "";
+            }
+            return Float.isNaN(face.verifierScore()) ? face.scores() + " (sure enough without the face verifier)"
+                    : face.scores() + " (the face verifier checked this detection: the detector scored it under "
+                    + String.format(Locale.ROOT, "%.2f", FaceVerifier.TRUSTED_SCORE) + ")";
         }
 
         /** Whether the point (image pixels) is inside the face's box. */

@@ -2,6 +2,7 @@ package dev.vitlens.ui.viewmodel;
 
 import dev.vitlens.camera.Box;
 import dev.vitlens.camera.FaceLabelColors;
+import dev.vitlens.camera.FaceVerifier;
 import dev.vitlens.catalog.ModelCatalog;
 import dev.vitlens.engine.ImageRegion;
 import dev.vitlens.inference.Device;
@@ -116,6 +117,14 @@ class FacesViewModelTest {
             assertTrue(maskColours.contains(row.rgb()), Integer.toHexString(row.rgb()));
             assertNotNull(row.face().keypoints(), "BlazeFace gives keypoints");
             assertTrue(row.face().detectorScore() >= 0.5f && row.face().detectorScore() <= 1f);
+            // The list says why each face was kept: the verifier looked only at detections under the trusted score.
+            if (row.face().detectorScore() < FaceVerifier.TRUSTED_SCORE) {
+                assertTrue(row.scoresShort().matches("det 0\\.[5-7]\\d \u00b7 ver (0\\.9\\d|1\\.00)"), row.scoresShort());
+                assertTrue(row.scoresExplained().contains("the face verifier checked"), row.scoresExplained());
+            } else {
+                assertTrue(row.scoresShort().matches("det 0\\.[89]\\d|det 1\\.00"), row.scoresShort());
+                assertTrue(row.scoresExplained().contains("without the face verifier"), row.scoresExplained());
+            }
             Box crop = row.face().cropBox();
             assertEquals(crop.width(), crop.height(), "the classifier sees a square");
             assertEquals(crop.width(), row.crop().image().getWidth());
