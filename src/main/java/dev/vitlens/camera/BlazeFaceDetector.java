@@ -388,24 +388,15 @@ public final class BlazeFaceDetector implements FaceFinder {
     float zoomScore(Mat frame, Letterbox box, BlazeFaceDecoder.Detection d, double zoom, double matchIou) {
         long t0 = System.nanoTime();
         SecondOpinion.Crop crop = SecondOpinion.Crop.around(d, box, zoom);
-        double k = SIZE / crop.side();
-        int fx0 = (int) Math.max(0, Math.floor(crop.x0()));
-        int fy0 = (int) Math.max(0, Math.floor(crop.y0()));
-        int fx1 = (int) Math.min(frame.cols(), Math.ceil(crop.x0() + crop.side()));
-        int fy1 = (int) Math.min(frame.rows(), Math.ceil(crop.y0() + crop.side()));
-        int dx0 = (int) Math.max(0, Math.round((fx0 - crop.x0()) * k));
-        int dy0 = (int) Math.max(0, Math.round((fy0 - crop.y0()) * k));
-        int dx1 = (int) Math.min(SIZE, Math.round((fx1 - crop.x0()) * k));
-        int dy1 = (int) Math.min(SIZE, Math.round((fy1 - crop.y0()) * k));
-        if (fx1 <= fx0 || fy1 <= fy0 || dx1 <= dx0 || dy1 <= dy0) {
+        SquareCut cut = SquareCut.of(crop.x0(), crop.y0(), crop.side(), frame.cols(), frame.rows(), SIZE);
+        if (cut == null) {
             return 0;
         }
         extraMat.setTo(Scalar.all(0));
-        Mat part = frame.submat(new Rect(fx0, fy0, fx1 - fx0, fy1 - fy0));
-        Mat dst = extraMat.submat(new Rect(dx0, dy0, dx1 - dx0, dy1 - dy0));
+        Mat part = frame.submat(cut.from());
+        Mat dst = extraMat.submat(cut.to());
         try {
-            Imgproc.resize(part, zoomContent, new Size(dx1 - dx0, dy1 - dy0), 0, 0,
-                    dx1 - dx0 < fx1 - fx0 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
+            Imgproc.resize(part, zoomContent, dst.size(), 0, 0, cut.shrinks() ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
             writeScaledRgb(zoomContent, zoomRgb, dst, "the zoom input's region");
         } finally {
             part.release();

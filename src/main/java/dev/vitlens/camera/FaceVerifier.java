@@ -13,9 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
-import org.opencv.core.Rect;
 import org.opencv.core.Scalar;
-import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /**
@@ -89,23 +87,12 @@ public final class FaceVerifier implements AutoCloseable {
     public static void cut(Mat frame, Square s, Mat out) {
         out.create(SIZE, SIZE, CvType.CV_8UC3);
         out.setTo(Scalar.all(128));
-        if (!(s.side() > 0) || frame.empty()) {
+        SquareCut cut = frame.empty() ? null : SquareCut.of(s.x0(), s.y0(), s.side(), frame.cols(), frame.rows(), SIZE);
+        if (cut == null) {
             return;
         }
-        double k = SIZE / s.side();
-        int fx0 = (int) Math.max(0, Math.floor(s.x0()));
-        int fy0 = (int) Math.max(0, Math.floor(s.y0()));
-        int fx1 = (int) Math.min(frame.cols(), Math.ceil(s.x0() + s.side()));
-        int fy1 = (int) Math.min(frame.rows(), Math.ceil(s.y0() + s.side()));
-        int dx0 = (int) Math.max(0, Math.round((fx0 - s.x0()) * k));
-        int dy0 = (int) Math.max(0, Math.round((fy0 - s.y0()) * k));
-        int dx1 = (int) Math.min(SIZE, Math.round((fx1 - s.x0()) * k));
-        int dy1 = (int) Math.min(SIZE, Math.round((fy1 - s.y0()) * k));
-        if (fx1 <= fx0 || fy1 <= fy0 || dx1 <= dx0 || dy1 <= dy0) {
-            return;
-        }
-        Mat part = frame.submat(new Rect(fx0, fy0, fx1 - fx0, fy1 - fy0));
-        Mat dst = out.submat(new Rect(dx0, dy0, dx1 - dx0, dy1 - dy0));
+        Mat part = frame.submat(cut.from());
+        Mat dst = out.submat(cut.to());
         Mat bgr = new Mat();
         try {
             Mat src = part;
@@ -113,8 +100,7 @@ public final class FaceVerifier implements AutoCloseable {
                 Imgproc.cvtColor(part, bgr, frame.channels() == 1 ? Imgproc.COLOR_GRAY2BGR : Imgproc.COLOR_BGRA2BGR);
                 src = bgr;
             }
-            Imgproc.resize(src, dst, new Size(dx1 - dx0, dy1 - dy0), 0, 0,
-                    dx1 - dx0 < fx1 - fx0 ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
+            Imgproc.resize(src, dst, dst.size(), 0, 0, cut.shrinks() ? Imgproc.INTER_AREA : Imgproc.INTER_LINEAR);
         } finally {
             part.release();
             dst.release();

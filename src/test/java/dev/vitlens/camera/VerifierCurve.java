@@ -185,7 +185,8 @@ final class VerifierCurve {
         return new Img(index, best);
     }
 
-    private static double share(List<Img> set, IntPredicate part, int t, float v) {
+    /** {detected, counted} over the images of {@code set} in {@code part}. */
+    private static int[] count(List<Img> set, IntPredicate part, int t, float v) {
         int n = 0;
         int hit = 0;
         for (Img im : set) {
@@ -194,18 +195,16 @@ final class VerifierCurve {
                 hit += im.detected(t, v) ? 1 : 0;
             }
         }
-        return n == 0 ? 0 : (double) hit / n;
+        return new int[] {hit, n};
+    }
+
+    private static double share(List<Img> set, IntPredicate part, int t, float v) {
+        int[] c = count(set, part, t, v);
+        return c[1] == 0 ? 0 : (double) c[0] / c[1];
     }
 
     private static String rate(List<Img> set, IntPredicate part, int t, float v) {
-        int n = 0;
-        int hit = 0;
-        for (Img im : set) {
-            if (part.test(im.index())) {
-                n++;
-                hit += im.detected(t, v) ? 1 : 0;
-            }
-        }
-        return DetectorCurve.fraction(hit, n);
+        int[] c = count(set, part, t, v);
+        return DetectorCurve.fraction(c[0], c[1]);
     }
 }
