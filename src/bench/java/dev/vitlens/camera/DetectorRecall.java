@@ -224,9 +224,10 @@ public final class DetectorRecall {
                     + " resize and conversion into the input tensor, model = ONNX Runtime run and output copy, decode ="
                     + " scores, NMS, verification, mapping; summed over both passes when the rescue pass ran)%n%n",
                     liveFrames.size(), STAGE_ROUNDS);
-            System.out.println("| config | letterbox ms | model ms | decode ms | verifier ms (crops per frame) | whole"
-                    + " find() ms | frames with a rescue pass |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.println("| config | letterbox ms | model ms | decode ms | verifier ms on frames that ran it (crops"
+                    + " per frame) | whole find() ms | whole find() ms on frames with / without a verifier run | frames"
+                    + " with a rescue pass |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
             stageRows.forEach(System.out::println);
         }
     }
@@ -303,8 +304,10 @@ public final class DetectorRecall {
         double[] letterbox = new double[n];
         double[] model = new double[n];
         double[] decode = new double[n];
-        double[] verify = new double[n];
         double[] whole = new double[n];
+        List<Double> verifyWhenAsked = new ArrayList<>();
+        List<Double> wholeWhenAsked = new ArrayList<>();
+        List<Double> wholeOtherwise = new ArrayList<>();
         int rescued = 0;
         long crops = 0;
         for (int i = 0; i < n; i++) {
@@ -315,13 +318,23 @@ public final class DetectorRecall {
             letterbox[i] = s.letterboxNanos() / 1e6;
             model[i] = s.modelNanos() / 1e6;
             decode[i] = s.decodeNanos() / 1e6;
-            verify[i] = s.verifierNanos() / 1e6;
+            if (s.verifiedCrops() > 0) {
+                verifyWhenAsked.add(s.verifierNanos() / 1e6);
+                wholeWhenAsked.add(whole[i]);
+            } else {
+                wholeOtherwise.add(whole[i]);
+            }
             crops += s.verifiedCrops();
             rescued += s.passes() > 1 ? 1 : 0;
         }
-        return String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f (%.2f) | %.3f | %.1f%% |", name,
-                median(letterbox), median(model), median(decode), median(verify), (double) crops / n, median(whole),
-                100.0 * rescued / n);
+        return String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %s (%.2f) | %.3f | %s / %s | %.1f%% |", name,
+                median(letterbox), median(model), median(decode), medianOrDash(verifyWhenAsked), (double) crops / n,
+                median(whole), medianOrDash(wholeWhenAsked), medianOrDash(wholeOtherwise), 100.0 * rescued / n);
+    }
+
+    private static String medianOrDash(List<Double> v) {
+        return v.isEmpty() ? "-" : String.format(Locale.ROOT, "%.3f",
+                median(v.stream().mapToDouble(Double::doubleValue).toArray()));
     }
 
     private static double median(double[] v) {
