@@ -103,6 +103,8 @@ public final class FacesPanel extends VBox {
         private final Rectangle swatch = new Rectangle(12, 12);
         private final Label text = new Label();
         private final Label detail = new Label();
+        // One per cell, its text replaced: updateItem runs on every scroll and selection change.
+        private final Tooltip tooltip = new Tooltip();
         private final HBox box;
 
         FaceCell() {
@@ -121,13 +123,15 @@ public final class FacesPanel extends VBox {
             if (empty || row == null) {
                 setGraphic(null);
                 setText(null);
+                setTooltip(null);
                 return;
             }
             swatch.setFill(Color.rgb(row.rgb() >> 16 & 0xFF, row.rgb() >> 8 & 0xFF, row.rgb() & 0xFF));
             text.setText(row.title());
             detail.setText(row.scoresShort());
             String explained = row.scoresExplained();
-            setTooltip(explained.isEmpty() ? null : new Tooltip(explained));
+            tooltip.setText(explained);
+            setTooltip(explained.isEmpty() ? null : tooltip);
             setText(null);
             setGraphic(box);
         }
