@@ -76,6 +76,8 @@ public final class DetectorRecall {
         Map<String, FaceFinder.Config> m = new LinkedHashMap<>();
         BlazeFaceDetector.Settings detectorOnly = op.withVerifier(0);
         m.put("blazeface operating point (0.50 + verifier 0.90; rescue fill 0.6)", op);
+        m.put("blazeface operating point on the square input", op.withSquareInput(true));
+        m.put("blazeface 0.50 without verifier on the square input", detectorOnly.withSquareInput(true));
         m.put("blazeface 0.65 without verifier (session-6 default)", detectorOnly.withMinScore(0.65f));
         m.put("blazeface 0.50 rescue fill 0.6 without verifier", detectorOnly);
         m.put("blazeface 0.50 without rescue or verifier", detectorOnly.withRescueFill(0));
@@ -156,6 +158,7 @@ public final class DetectorRecall {
         boolean blazeFace = false;
         boolean compareLayout = false;
         boolean compareVerifier = false;
+        boolean compareInput = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
@@ -164,10 +167,11 @@ public final class DetectorRecall {
                 case "--detector" -> blazeFace = args[++i].equals("blazeface");
                 case "--compare-layout" -> compareLayout = true;
                 case "--compare-verifier" -> compareVerifier = true;
+                case "--compare-input" -> compareInput = true;
                 default -> {
                     System.err.println("Unknown argument " + args[i]
                             + "; usage: DetectorRecall [--data DIR] [--sample K] [--configs name,...]"
-                            + " [--detector cascade|blazeface] [--compare-layout] [--compare-verifier]");
+                            + " [--detector cascade|blazeface] [--compare-layout] [--compare-verifier] [--compare-input]");
                     System.exit(2);
                 }
             }
@@ -191,6 +195,10 @@ public final class DetectorRecall {
         }
         if (compareVerifier) {
             compareVerifier(liveFrames);
+            return;
+        }
+        if (compareInput) {
+            compareInput(liveFrames);
             return;
         }
         System.out.println("| config | with_mask recall | without_mask recall | images with >=2 boxes | median ms/image"
@@ -260,6 +268,22 @@ public final class DetectorRecall {
              BlazeFaceDetector verified = BlazeFaceDetector.open(op)) {
             inTurn(frames, new String[] {"detector alone, score 0.65", "operating point: " + op.describe()},
                     new BlazeFaceDetector[] {alone, verified}, "detector");
+        } catch (BlazeFaceDetector.UnavailableException e) {
+            System.err.println("BlazeFace unavailable: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    /**
+     * The operating point on the whole 128 px square (as before the input was trimmed) against the trimmed input
+     * (the default: 128x96 for these 640x480 frames), frame by frame in turn as {@link #compareLayouts} does.
+     */
+    static void compareInput(List<Mat> frames) {
+        BlazeFaceDetector.Settings op = BlazeFaceDetector.Settings.defaults();
+        try (BlazeFaceDetector square = BlazeFaceDetector.open(op.withSquareInput(true));
+             BlazeFaceDetector trimmed = BlazeFaceDetector.open(op)) {
+            inTurn(frames, new String[] {"square 128x128 input", "trimmed input (default)"},
+                    new BlazeFaceDetector[] {square, trimmed}, "input");
         } catch (BlazeFaceDetector.UnavailableException e) {
             System.err.println("BlazeFace unavailable: " + e.getMessage());
             System.exit(1);

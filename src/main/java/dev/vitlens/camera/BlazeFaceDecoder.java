@@ -3,6 +3,8 @@ package dev.vitlens.camera;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns the raw outputs of MediaPipe's BlazeFace front (short-range, 128x128) model into face detections, as
@@ -18,7 +20,11 @@ import java.util.List;
  *       becomes one detection whose box and keypoints are the score-weighted mean of its members and whose score is
  *       the best member's.</li>
  * </ul>
- * Coordinates here are in units of the model input (0..1); {@link BlazeFaceDetector} maps them to frame pixels.
+ * Coordinates here are in units of the model's nominal 128 px side (0..1 across a square input);
+ * {@link BlazeFaceDetector} maps them to frame pixels. The network is fully convolutional, so it also runs on a
+ * smaller input whose sides are multiples of {@link #GRID_STRIDE} (a trimmed letterbox, {@link Letterbox#trimmed}):
+ * its anchors are the same cells, fewer of them, each centred at ((x + 0.5) * stride / 128, (y + 0.5) * stride / 128),
+ * which for the square input is exactly MediaPipe's ((x + 0.5) / W, (y + 0.5) / H).
  */
 public final class BlazeFaceDecoder {
 
@@ -32,9 +38,15 @@ public final class BlazeFaceDecoder {
     public static final int STRIDE16_ANCHORS = 8 * 8 * 6;
     public static final int ANCHORS = STRIDE8_ANCHORS + STRIDE16_ANCHORS;
 
+    /** The coarsest head's stride: an input's sides must be multiples of it. */
+    public static final int GRID_STRIDE = 16;
+    private static final int[] STRIDES = {8, 16, 16, 16};
+
     private static final double SCALE = INPUT_SIZE;
     private static final double SCORE_CLIP = 100;
     private static final float[] ANCHOR_CENTRES = anchors();
+    /** Anchor centres by input size (width * 65536 + height): a detector sees one or two sizes a session. */
+    private static final Map<Integer, float[]> ANCHORS_BY_SIZE = new ConcurrentHashMap<>();
 
     private BlazeFaceDecoder() {
     }
@@ -76,33 +88,55 @@ public final class BlazeFaceDecoder {
      * the interpolated scale); with a fixed anchor size all anchors of a cell are the same point of size 1.
      */
     static float[] anchors() {
-        int[] strides = {8, 16, 16, 16};
+        return anchors(INPUT_SIZE, INPUT_SIZE);
+    }
+
+    /** The anchor centres of an input of {@code width x height} pixels (multiples of {@link #GRID_STRIDE}). */
+    static float[] anchors(int width, int height) {
+        checkSize(width, height);
         int anchorsPerLayer = 2;
-        float[] out = new float[ANCHORS * 2];
+        float[] out = new float[(stride8Anchors(width, height) + stride16Anchors(width, height)) * 2];
         int n = 0;
         int layer = 0;
-        while (layer < strides.length) {
+        while (layer < STRIDES.length) {
             int last = layer;
             int perCell = 0;
-            while (last < strides.length && strides[last] == strides[layer]) {
+            while (last < STRIDES.length && STRIDES[last] == STRIDES[layer]) {
                 perCell += anchorsPerLayer;
                 last++;
             }
-            int cells = (int) Math.ceil((double) INPUT_SIZE / strides[layer]);
-            for (int y = 0; y < cells; y++) {
-                for (int x = 0; x < cells; x++) {
+            int stride = STRIDES[layer];
+            for (int y = 0; y < height / stride; y++) {
+                for (int x = 0; x < width / stride; x++) {
                     for (int a = 0; a < perCell; a++) {
-                        out[n++] = (float) ((x + 0.5) / cells);
-                        out[n++] = (float) ((y + 0.5) / cells);
+                        out[n++] = (float) ((x + 0.5) * stride / SCALE);
+                        out[n++] = (float) ((y + 0.5) * stride / SCALE);
                     }
                 }
             }
             layer = last;
         }
         if (n != out.length) {
-            throw new IllegalStateException("generated " + n / 2 + " anchors, expected " + ANCHORS);
+            throw new IllegalStateException("generated " + n / 2 + " anchors, expected " + out.length / 2);
         }
         return out;
+    }
+
+    /** Anchors of the stride-8 head for an input of this size (512 for 128x128). */
+    public static int stride8Anchors(int width, int height) {
+        return (width / 8) * (height / 8) * 2;
+    }
+
+    /** Anchors of the stride-16 head for an input of this size (384 for 128x128). */
+    public static int stride16Anchors(int width, int height) {
+        return (width / 16) * (height / 16) * 6;
+    }
+
+    private static void checkSize(int width, int height) {
+        if (width <= 0 || height <= 0 || width % GRID_STRIDE != 0 || height % GRID_STRIDE != 0) {
+            throw new IllegalArgumentException("input " + width + "x" + height + " is not a multiple of "
+                    + GRID_STRIDE + " on both sides");
+        }
     }
 
     static float anchorX(int anchor) {
@@ -128,13 +162,23 @@ public final class BlazeFaceDecoder {
      */
     public static List<Detection> decode(float[] scores8, float[] boxes8, float[] scores16, float[] boxes16,
                                          float minScore) {
-        check(scores8, STRIDE8_ANCHORS, "stride-8 scores");
-        check(boxes8, STRIDE8_ANCHORS * BOX_VALUES, "stride-8 boxes");
-        check(scores16, STRIDE16_ANCHORS, "stride-16 scores");
-        check(boxes16, STRIDE16_ANCHORS * BOX_VALUES, "stride-16 boxes");
+        return decode(INPUT_SIZE, INPUT_SIZE, scores8, boxes8, scores16, boxes16, minScore);
+    }
+
+    /** {@link #decode(float[], float[], float[], float[], float)} for an input of {@code width x height} pixels. */
+    public static List<Detection> decode(int width, int height, float[] scores8, float[] boxes8, float[] scores16,
+                                         float[] boxes16, float minScore) {
+        int n8 = stride8Anchors(width, height);
+        int n16 = stride16Anchors(width, height);
+        check(scores8, n8, "stride-8 scores");
+        check(boxes8, n8 * BOX_VALUES, "stride-8 boxes");
+        check(scores16, n16, "stride-16 scores");
+        check(boxes16, n16 * BOX_VALUES, "stride-16 boxes");
+        float[] centres = width == INPUT_SIZE && height == INPUT_SIZE ? ANCHOR_CENTRES
+                : ANCHORS_BY_SIZE.computeIfAbsent(width * 65536 + height, k -> anchors(width, height));
         List<Detection> out = new ArrayList<>();
-        decodeHead(scores8, boxes8, 0, minScore, out);
-        decodeHead(scores16, boxes16, STRIDE8_ANCHORS, minScore, out);
+        decodeHead(scores8, boxes8, centres, 0, minScore, out);
+        decodeHead(scores16, boxes16, centres, n8, minScore, out);
         return out;
     }
 
@@ -144,15 +188,16 @@ public final class BlazeFaceDecoder {
         }
     }
 
-    private static void decodeHead(float[] scores, float[] boxes, int firstAnchor, float minScore, List<Detection> out) {
+    private static void decodeHead(float[] scores, float[] boxes, float[] centres, int firstAnchor, float minScore,
+                                   List<Detection> out) {
         for (int i = 0; i < scores.length; i++) {
             float score = sigmoid(scores[i]);
             if (!(score >= minScore)) {
                 continue; // also drops NaN
             }
             int b = i * BOX_VALUES;
-            double ax = anchorX(firstAnchor + i);
-            double ay = anchorY(firstAnchor + i);
+            double ax = centres[2 * (firstAnchor + i)];
+            double ay = centres[2 * (firstAnchor + i) + 1];
             double cx = ax + boxes[b] / SCALE;
             double cy = ay + boxes[b + 1] / SCALE;
             double w = boxes[b + 2] / SCALE;

@@ -11,16 +11,22 @@ import org.opencv.imgproc.Imgproc;
  * point back is exact, not approximate. Coordinates are continuous: pixel (i, j) covers [i, i+1) x [j, j+1), which
  * is also OpenCV's resize convention.
  *
+ * <p>A {@link #trimmed} letterbox keeps the square's scale but cuts the input down to the content and its border,
+ * rounded up to a multiple of the network's stride: for a fully convolutional detector the padding is computation
+ * spent on nothing (a 640x480 frame is a quarter padding in a 128 px square; trimmed, the input is 128x96).
+ *
  * @param frameWidth    frame width in pixels
  * @param frameHeight   frame height in pixels
- * @param inputSize     side of the square model input
+ * @param inputSize     side of the square the scale refers to (the model's nominal input; detections are in its units)
+ * @param inputWidth    width of the model input actually written, at most {@code inputSize}
+ * @param inputHeight   height of the model input actually written, at most {@code inputSize}
  * @param contentWidth  width of the resized frame inside the input
  * @param contentHeight height of the resized frame inside the input
  * @param offsetX       input column where the frame starts (padding on the left)
  * @param offsetY       input row where the frame starts (padding on top)
  */
-public record Letterbox(int frameWidth, int frameHeight, int inputSize, int contentWidth, int contentHeight,
-                        int offsetX, int offsetY) {
+public record Letterbox(int frameWidth, int frameHeight, int inputSize, int inputWidth, int inputHeight,
+                        int contentWidth, int contentHeight, int offsetX, int offsetY) {
 
     /**
      * @param fill the longer side's share of the input, in (0, 1]; below 1 adds a border all round, which gives a
@@ -36,7 +42,36 @@ public record Letterbox(int frameWidth, int frameHeight, int inputSize, int cont
         double scale = inputSize * fill / Math.max(frameWidth, frameHeight);
         int cw = Math.max(1, Math.min(inputSize, (int) Math.round(frameWidth * scale)));
         int ch = Math.max(1, Math.min(inputSize, (int) Math.round(frameHeight * scale)));
-        return new Letterbox(frameWidth, frameHeight, inputSize, cw, ch, (inputSize - cw) / 2, (inputSize - ch) / 2);
+        return new Letterbox(frameWidth, frameHeight, inputSize, inputSize, inputSize, cw, ch, (inputSize - cw) / 2,
+                (inputSize - ch) / 2);
+    }
+
+    /**
+     * {@link #of} with the input cut to the content plus the border the longer side has ({@code (1 - fill) / 2} of
+     * the square each side), each side rounded up to a multiple of {@code multiple} and at most {@code inputSize};
+     * the content is centred in it. The scale is the square's, so a detector sees the frame at the same size.
+     *
+     * @param multiple the network's total stride (16 for BlazeFace's front model): its grid needs whole cells
+     */
+    public static Letterbox trimmed(int frameWidth, int frameHeight, int inputSize, double fill, int multiple) {
+        if (multiple <= 0 || inputSize % multiple != 0) {
+            throw new IllegalArgumentException("input size " + inputSize + " is not a multiple of " + multiple);
+        }
+        Letterbox square = of(frameWidth, frameHeight, inputSize, fill);
+        int border = inputSize - Math.max(square.contentWidth, square.contentHeight);
+        int w = Math.min(inputSize, roundUp(square.contentWidth + border, multiple));
+        int h = Math.min(inputSize, roundUp(square.contentHeight + border, multiple));
+        return new Letterbox(frameWidth, frameHeight, inputSize, w, h, square.contentWidth, square.contentHeight,
+                (w - square.contentWidth) / 2, (h - square.contentHeight) / 2);
+    }
+
+    private static int roundUp(int v, int multiple) {
+        return (v + multiple - 1) / multiple * multiple;
+    }
+
+    /** Whether the input is the whole square (not {@link #trimmed}). */
+    public boolean square() {
+        return inputWidth == inputSize && inputHeight == inputSize;
     }
 
     public double scaleX() {

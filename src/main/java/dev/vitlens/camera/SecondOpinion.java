@@ -97,18 +97,23 @@ public final class SecondOpinion {
     }
 
     /**
-     * A detection of the mirrored input, mapped back to the original input (model-input units): x becomes 1 - x, and
-     * the left and right eyes and ears swap names.
+     * A detection of the mirrored square input, mapped back to the original input (model-input units): x becomes
+     * 1 - x, and the left and right eyes and ears swap names.
      */
     static BlazeFaceDecoder.Detection unmirror(BlazeFaceDecoder.Detection d) {
+        return unmirror(d, 1);
+    }
+
+    /** {@link #unmirror(BlazeFaceDecoder.Detection)} for an input {@code width} units wide: x becomes width - x. */
+    static BlazeFaceDecoder.Detection unmirror(BlazeFaceDecoder.Detection d, double width) {
         double[] k = d.keypoints();
         double[] out = new double[k.length];
         int[] partner = {1, 0, 2, 3, 5, 4};
         for (int i = 0; i < BlazeFaceDecoder.KEYPOINTS; i++) {
-            out[2 * partner[i]] = 1 - k[2 * i];
+            out[2 * partner[i]] = width - k[2 * i];
             out[2 * partner[i] + 1] = k[2 * i + 1];
         }
-        return new BlazeFaceDecoder.Detection(d.score(), 1 - d.xMax(), d.yMin(), 1 - d.xMin(), d.yMax(), out);
+        return new BlazeFaceDecoder.Detection(d.score(), width - d.xMax(), d.yMin(), width - d.xMin(), d.yMax(), out);
     }
 
     /**

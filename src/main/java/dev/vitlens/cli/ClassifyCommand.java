@@ -143,7 +143,7 @@ public class ClassifyCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         String deviceId;
         try (ModelSession classifier = await(loading);
-             PhotoFaces photoFaces = faces ? PhotoFaces.open(detector.settings(detectorThreshold, faceVerifier),
+             PhotoFaces photoFaces = faces ? PhotoFaces.open(detector.settings(detectorThreshold, faceVerifier, true),
                      notice -> err.println("note: " + notice)) : null) {
             deviceId = classifier.runner().device().id();
             classifier.runner().fallbackReason().ifPresent(reason ->

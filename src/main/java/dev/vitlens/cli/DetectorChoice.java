@@ -14,11 +14,14 @@ enum DetectorChoice {
      * @param minScore BlazeFace's threshold, or {@code null} for its default; ignored by the cascades
      * @param verifier the face verifier's minimum probability (0: off), or {@code null} for its default; ignored by
      *                 the cascades
+     * @param photos   BlazeFace's settings for still photos ({@link BlazeFaceDetector.Settings#forPhotos()}) rather
+     *                 than for live frames
      */
-    FaceFinder.Config settings(Float minScore, Float verifier) {
+    FaceFinder.Config settings(Float minScore, Float verifier, boolean photos) {
         return switch (this) {
             case blazeface -> {
-                BlazeFaceDetector.Settings s = BlazeFaceDetector.Settings.defaults();
+                BlazeFaceDetector.Settings s = photos ? BlazeFaceDetector.Settings.forPhotos()
+                        : BlazeFaceDetector.Settings.defaults();
                 s = minScore == null ? s : s.withMinScore(minScore);
                 yield verifier == null ? s : s.withVerifier(verifier);
             }

@@ -172,7 +172,7 @@ public class LiveCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), rangeError);
         }
         LiveOptions options = LiveOptions.defaults().withFallback(!noFallback).withThreshold(threshold)
-                .withRender(false).withDetector(detector.settings(detectorThreshold, faceVerifier));
+                .withRender(false).withDetector(detector.settings(detectorThreshold, faceVerifier, false));
         LiveStats stats = new LiveStats();
         AtomicLong count = new AtomicLong();
         LivePipeline[] holder = new LivePipeline[1];

@@ -46,9 +46,9 @@ public final class PhotoFaces implements AutoCloseable {
         return new PhotoFaces(FaceFinder.open(detector, notice), LiveOptions.defaults().cropMargin());
     }
 
-    /** The default detector: BlazeFace at its documented operating point. */
+    /** The default detector: BlazeFace at its documented operating point for photos. */
     public static PhotoFaces open(Consumer<String> notice) {
-        return open(BlazeFaceDetector.Settings.defaults(), notice);
+        return open(BlazeFaceDetector.Settings.forPhotos(), notice);
     }
 
     /** The detector in one line, e.g. {@code BlazeFace (min score 0.65)}. */

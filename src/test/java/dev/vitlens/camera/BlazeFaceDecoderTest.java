@@ -1,6 +1,7 @@
 package dev.vitlens.camera;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,39 @@ class BlazeFaceDecoderTest {
         assertEquals(2.5 / 8, BlazeFaceDecoder.anchorY(512 + (2 * 8 + 3) * 6), EPS);
         assertEquals(7.5 / 8, BlazeFaceDecoder.anchorX(895), EPS);
         assertEquals(7.5 / 8, BlazeFaceDecoder.anchorY(895), EPS);
+    }
+
+    /**
+     * A trimmed input's anchors are the square's cells that fit in it, in the same units: for 128x96 the first 12
+     * of 16 rows at stride 8 and the first 6 of 8 at stride 16; for 96x128 the first 12 (6) cells of every row.
+     */
+    @Test
+    void aTrimmedInputHasTheSquaresAnchorsThatFitInIt() {
+        float[] square = BlazeFaceDecoder.anchors();
+        float[] wide = BlazeFaceDecoder.anchors(128, 96);
+        assertEquals(2 * (16 * 12 * 2 + 8 * 6 * 6), wide.length);
+        assertEquals(16 * 12 * 2, BlazeFaceDecoder.stride8Anchors(128, 96));
+        assertEquals(8 * 6 * 6, BlazeFaceDecoder.stride16Anchors(128, 96));
+        for (int i = 0; i < 2 * 384; i++) {
+            assertEquals(square[i], wide[i], EPS, "stride 8, value " + i);
+        }
+        for (int i = 0; i < 2 * 288; i++) {
+            assertEquals(square[2 * 512 + i], wide[2 * 384 + i], EPS, "stride 16, value " + i);
+        }
+        float[] tall = BlazeFaceDecoder.anchors(96, 128);
+        int n = 0;
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 12; x++) {
+                for (int a = 0; a < 2; a++, n++) {
+                    int sq = (y * 16 + x) * 2 + a;
+                    assertEquals(square[2 * sq], tall[2 * n], EPS);
+                    assertEquals(square[2 * sq + 1], tall[2 * n + 1], EPS);
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> BlazeFaceDecoder.anchors(128, 100));
+        assertThrows(IllegalArgumentException.class, () -> BlazeFaceDecoder.decode(128, 96, new float[512],
+                new float[512 * 16], new float[384], new float[384 * 16], 0.5f), "square outputs for a trimmed input");
     }
 
     /** Raw outputs with every score at -100 (sigmoid 0). */

@@ -37,7 +37,7 @@ import org.opencv.imgproc.Imgproc;
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat cp.txt) dev.vitlens.camera.DetectorCurve
  *      [--data ../shared/data/face-mask] [--sample 1] [--cascade-sample 8] [--no-cascades] [--features]
- *      [--dump-geometry FILE] [--second-opinion] [--verifier [--wallpapers LIST]]
+ *      [--dump-geometry FILE] [--second-opinion] [--verifier [--wallpapers LIST]] [--square-input]
  * </pre>
  * A measurement program (no timing): it lives with the tests until the bench source set exists.
  */
@@ -74,6 +74,13 @@ public final class DetectorCurve {
     }
 
     private static final List<Sample> SAMPLES = new ArrayList<>();
+    /** {@code --square-input}: every pass on the whole 128 px square, as before the input was trimmed. */
+    private static boolean squareInput;
+
+    /** The detector's defaults, on the square input when {@code --square-input} asks for it. */
+    static BlazeFaceDetector.Settings baseSettings() {
+        return BlazeFaceDetector.Settings.defaults().withSquareInput(squareInput);
+    }
     private static java.io.PrintWriter dump;
 
     /** A BlazeFace variant: main fill and optional rescue fill (indexes into {@link #FILLS}). */
@@ -108,10 +115,11 @@ public final class DetectorCurve {
                 case "--second-opinion" -> secondOpinion = true;
                 case "--verifier" -> verifier = true;
                 case "--wallpapers" -> wallpapers = Path.of(args[++i]);
+                case "--square-input" -> squareInput = true;
                 default -> {
                     System.err.println("unknown argument " + args[i] + "\nusage: DetectorCurve [--data DIR]"
                             + " [--sample K] [--cascade-sample K] [--no-cascades] [--features] [--dump-geometry FILE]"
-                            + " [--second-opinion] [--verifier [--wallpapers LIST]]");
+                            + " [--second-opinion] [--verifier [--wallpapers LIST]] [--square-input]");
                     System.exit(2);
                 }
             }
@@ -143,7 +151,7 @@ public final class DetectorCurve {
                     + String.join(",", FaceGeometry.NAMES));
         }
         Map<String, List<Scores>> sets = new LinkedHashMap<>();
-        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withMinScore(0.1f))) {
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(baseSettings().withMinScore(0.1f))) {
             sets.put("with tight", scoreFiles(d, with, sample, false, "with_tight"));
             sets.put("without tight", scoreFiles(d, without, sample, false, "without_tight"));
             sets.put("with framed", scoreFiles(d, with, sample, true, "with_framed"));

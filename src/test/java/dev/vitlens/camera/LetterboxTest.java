@@ -1,6 +1,8 @@
 package dev.vitlens.camera;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +80,33 @@ class LetterboxTest {
         Letterbox.of(64, 48, 128, 1.0).resizeContent(new Mat(48, 64, CvType.CV_8UC3, Scalar.all(7)), content);
         assertEquals(new Size(128, 96), content.size());
         assertEquals(7, content.get(50, 60)[0], 0.0);
+    }
+
+    /**
+     * A trimmed letterbox keeps the square's scale and cuts the input to the content plus the square's border, in
+     * whole grid cells, so points map to the frame as they do through the square (less its offset).
+     */
+    @Test
+    void aTrimmedLetterboxCutsThePaddingAndKeepsTheScale() {
+        assertEquals(new Letterbox(640, 480, 128, 128, 96, 128, 96, 0, 0), Letterbox.trimmed(640, 480, 128, 1.0, 16));
+        assertEquals(new Letterbox(480, 640, 128, 96, 128, 96, 128, 0, 0), Letterbox.trimmed(480, 640, 128, 1.0, 16));
+        // 16:9: 128x72 content in whole cells is 128x80, the content centred 4 rows down
+        assertEquals(new Letterbox(1280, 720, 128, 128, 80, 128, 72, 0, 4), Letterbox.trimmed(1280, 720, 128, 1.0, 16));
+        // fill 0.6: 77x58 content, a border of 51 px in all along the longer side; 58 + 51 rounds up to 112
+        Letterbox rescue = Letterbox.trimmed(640, 480, 128, 0.6, 16);
+        assertEquals(new Letterbox(640, 480, 128, 128, 112, 77, 58, 25, 27), rescue);
+        assertFalse(rescue.square());
+        // a square frame has nothing to trim
+        assertEquals(Letterbox.of(300, 300, 128, 0.6), Letterbox.trimmed(300, 300, 128, 0.6, 16));
+        assertTrue(Letterbox.trimmed(300, 300, 128, 1.0, 16).square());
+
+        Letterbox square = Letterbox.of(1280, 720, 128, 1.0);
+        Letterbox trimmed = Letterbox.trimmed(1280, 720, 128, 1.0, 16);
+        assertEquals(square.scaleX(), trimmed.scaleX(), 0.0);
+        assertEquals(square.scaleY(), trimmed.scaleY(), 0.0);
+        assertEquals(square.toFrameY(50 + square.offsetY()), trimmed.toFrameY(50 + trimmed.offsetY()), 1e-9);
+        assertEquals(777.0, trimmed.toFrameX(trimmed.toInputX(777.0)), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> Letterbox.trimmed(640, 480, 128, 1.0, 48));
     }
 
     private static double meanAbsDiff(Mat a, Mat b) {

@@ -97,7 +97,7 @@ final class SecondOpinionCurve {
         List<Img> withoutTight = new ArrayList<>();
         List<Img> withFramed = new ArrayList<>();
         List<Img> neg = new ArrayList<>();
-        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withVerifier(0))) {
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(DetectorCurve.baseSettings().withVerifier(0))) {
             score(d, with, sample, false, withTight);
             score(d, without, sample, false, withoutTight);
             score(d, with, sample, true, withFramed);

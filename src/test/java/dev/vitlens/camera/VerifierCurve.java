@@ -42,7 +42,7 @@ final class VerifierCurve {
                 "without_mask framed"));
         List<List<Img>> sets = new ArrayList<>();
         List<Img> allNeg = new ArrayList<>();
-        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withVerifier(0.5f))) {
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(DetectorCurve.baseSettings().withVerifier(0.5f))) {
             sets.add(files(d, with, false));
             sets.add(files(d, without, false));
             sets.add(files(d, with, true));
