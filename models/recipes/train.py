@@ -337,6 +337,12 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
                      f"to {epochs} epochs; delete it to train from scratch")
         start_epoch, history = ck["epoch"], ck["history"]
         log(f"resumed {model_id} at epoch {start_epoch}")
+    elif spec.get("init_from") and not time_steps:
+        # A refinement run starts from another finished run's weights (committed in checkpoints/), with a fresh
+        # optimiser and its own schedule: e.g. re-distilling a converged student from a stronger teacher.
+        src = committed_checkpoint(spec["init_from"])
+        model.load_state_dict(torch.load(src)["model"])
+        log(f"{model_id} starts from the weights of {src}")
     log(f"{model_id}: params {count_params(model)}, epochs {epochs}, steps/epoch {steps_per_epoch}, threads {threads}")
 
     for epoch in range(start_epoch, epochs):
