@@ -88,6 +88,9 @@ public final class PipelineAccuracy {
                 modes.put("pipeline, BlazeFace, crop margin " + margin, LiveOptions.defaults().withRender(false)
                         .withCropMargin(margin));
             }
+            // The photo settings: the same detector on the whole square input instead of the trimmed one.
+            modes.put("pipeline, BlazeFace on the square input (photos), crop margin 0.1", LiveOptions.defaults()
+                    .withRender(false).withDetector(BlazeFaceDetector.Settings.forPhotos()));
         }
         try (ModelFaceClassifier classifier = ModelFaceClassifier.open(info, RunnerOptions.on(Device.CPU))) {
             System.out.printf(Locale.ROOT, "model %s, %d validation images from %s%n%n", info.id(), files.size(), split);
