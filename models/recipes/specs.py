@@ -2,6 +2,17 @@
 from modeling import VitConfig
 from data import FASHION_LABELS, MASK_LABELS, FASHION_MEAN, FASHION_STD, IMAGENET_MEAN, IMAGENET_STD
 
+# What the face-mask students share: the session-1 DeiT architecture, the data, and soft distillation through [DIST]
+# on mixup/CutMix images. Each spec below adds its teacher, schedule and learning rate.
+MASK_STUDENT = dict(
+    kind="student", dataset="mask", distill="soft",
+    config=VitConfig(model_type="deit", image_size=64, patch_size=8, hidden_size=64, num_hidden_layers=6,
+                     num_attention_heads=4, intermediate_size=128, num_labels=2),
+    labels=MASK_LABELS, mean=IMAGENET_MEAN, std=IMAGENET_STD, resample=3,
+    wd=0.05, batch=64, label_smoothing=0.1, kd_alpha=0.5, kd_temp=1.0, mixup=(0.8, 1.0), drop_path=0.05,
+    display="DeiT face mask (tiny)", target=0.99, floor=0.98, face_classifier=True,
+)
+
 SPECS = {
     "fashion-teacher": dict(kind="teacher", dataset="fashion", epochs=10, lr=3e-3, wd=5e-4, batch=128),
     "mask-teacher": dict(kind="teacher", dataset="mask", epochs=15, lr=2e-3, wd=5e-4, batch=64),
@@ -32,50 +43,26 @@ SPECS = {
     # Session 8 experiment: the shipped recipe distilled from mask-teacher-mix on a 150-epoch schedule (what fits in
     # one session), to see whether a stronger teacher lifts the student past the 98% floor.
     "deit-mask-mixteacher": dict(
-        kind="student", dataset="mask", teacher="mask-teacher-mix", distill="soft",
-        config=VitConfig(model_type="deit", image_size=64, patch_size=8, hidden_size=64, num_hidden_layers=6,
-                         num_attention_heads=4, intermediate_size=128, num_labels=2),
-        labels=MASK_LABELS, mean=IMAGENET_MEAN, std=IMAGENET_STD, resample=3,
-        epochs=150, lr=1e-3, wd=0.05, batch=64, label_smoothing=0.1, kd_alpha=0.5, kd_temp=1.0,
-        mixup=(0.8, 1.0), drop_path=0.05,
-        display="DeiT face mask (tiny)", target=0.99, floor=0.98, face_classifier=True,
+        MASK_STUDENT, teacher="mask-teacher-mix", epochs=150, lr=1e-3,
         description="Tiny distilled DeiT ([CLS] + [DIST] tokens) classifying face crops as with_mask / without_mask, soft distillation from a CNN teacher on mixup/CutMix images, 150 epochs.",
     ),
     # Session 9 experiment: the shipped 400-epoch student (converged at 97.78% under the 98.52% teacher) re-distilled
     # from the 99.08% mask-teacher-mix at a lower learning rate, the same mixup/CutMix function matching.
     "deit-mask-refine": dict(
-        kind="student", dataset="mask", teacher="mask-teacher-mix", distill="soft", init_from="deit-mask",
-        config=VitConfig(model_type="deit", image_size=64, patch_size=8, hidden_size=64, num_hidden_layers=6,
-                         num_attention_heads=4, intermediate_size=128, num_labels=2),
-        labels=MASK_LABELS, mean=IMAGENET_MEAN, std=IMAGENET_STD, resample=3,
-        epochs=120, lr=5e-4, wd=0.05, batch=64, label_smoothing=0.1, kd_alpha=0.5, kd_temp=1.0,
-        mixup=(0.8, 1.0), drop_path=0.05,
-        display="DeiT face mask (tiny)", target=0.99, floor=0.98, face_classifier=True,
+        MASK_STUDENT, teacher="mask-teacher-mix", init_from="deit-mask", epochs=120, lr=5e-4,
         description="Tiny distilled DeiT ([CLS] + [DIST] tokens) classifying face crops as with_mask / without_mask: 400 epochs of soft distillation from a CNN teacher on mixup/CutMix images, then 120 more from a stronger teacher.",
     ),
     # Session 9, the same with an exponential moving average of the weights (decay 0.998 a step, about 10 epochs of
     # 47 steps), which is what is evaluated as val_ema and exported.
     "deit-mask-refine-ema": dict(
-        kind="student", dataset="mask", teacher="mask-teacher-mix", distill="soft", init_from="deit-mask",
-        config=VitConfig(model_type="deit", image_size=64, patch_size=8, hidden_size=64, num_hidden_layers=6,
-                         num_attention_heads=4, intermediate_size=128, num_labels=2),
-        labels=MASK_LABELS, mean=IMAGENET_MEAN, std=IMAGENET_STD, resample=3,
-        epochs=100, lr=3e-4, wd=0.05, batch=64, label_smoothing=0.1, kd_alpha=0.5, kd_temp=1.0,
-        mixup=(0.8, 1.0), drop_path=0.05, ema=0.998,
-        display="DeiT face mask (tiny)", target=0.99, floor=0.98, face_classifier=True,
+        MASK_STUDENT, teacher="mask-teacher-mix", init_from="deit-mask", epochs=100, lr=3e-4, ema=0.998,
         description="Tiny distilled DeiT ([CLS] + [DIST] tokens) classifying face crops as with_mask / without_mask: 400 epochs of soft distillation from a CNN teacher on mixup/CutMix images, then 100 more from a stronger teacher, weight-averaged.",
     ),
     # Shipped since session 8: the session-1 architecture on a long function-matching schedule (soft distillation
     # through [DIST] on mixup/CutMix images, Beyer et al. 2022; 400 epochs over sessions 6-7, resumed from its
     # committed checkpoint each session). The earlier 24+36-epoch hard-distillation recipe (96.12%) is in the README.
     "deit-mask": dict(
-        kind="student", dataset="mask", teacher="mask-teacher", distill="soft",
-        config=VitConfig(model_type="deit", image_size=64, patch_size=8, hidden_size=64, num_hidden_layers=6,
-                         num_attention_heads=4, intermediate_size=128, num_labels=2),
-        labels=MASK_LABELS, mean=IMAGENET_MEAN, std=IMAGENET_STD, resample=3,
-        epochs=400, lr=1e-3, wd=0.05, batch=64, label_smoothing=0.1, kd_alpha=0.5, kd_temp=1.0,
-        mixup=(0.8, 1.0), drop_path=0.05,
-        display="DeiT face mask (tiny)", target=0.99, floor=0.98, face_classifier=True,
+        MASK_STUDENT, teacher="mask-teacher", epochs=400, lr=1e-3,
         below_floor_note="**not met**: the 400-epoch run has converged (its last 40 epochs score 528-529 of 541) one to "
                          "two images under the floor and 0.7 points under its 98.52% teacher, so more epochs will not "
                          "close the gap; a stronger teacher (>= 99%) is the next step (models/recipes/README.md).",

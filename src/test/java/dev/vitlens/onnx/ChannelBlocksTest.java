@@ -51,13 +51,8 @@ class ChannelBlocksTest {
                 // trial 0: noise; then smooth gradients, closer to an image
                 x[i] = trial == 0 ? r.nextFloat() * 2 - 1 : (float) Math.sin((i / 3 % 128) * 0.05 * trial + (i / 384) * 0.03);
             }
-            long[] shape = {1, 128, 128, 3};
-            Map<String, float[]> a = OrtRunner.run(original, "input:0", x, shape, Set.copyOf(BLAZEFACE_OUTPUTS));
-            Map<String, float[]> b = OrtRunner.run(result.bytes(), "input:0", x, shape, Set.copyOf(BLAZEFACE_OUTPUTS));
-            for (String o : BLAZEFACE_OUTPUTS) {
-                double max = OrtRunner.maxRelativeDifference(a.get(o), b.get(o));
-                assertTrue(max < 1e-4, o + " differs by " + max);
-            }
+            OrtRunner.assertSameOutputs(original, result.bytes(), "input:0", x, new long[] {1, 128, 128, 3},
+                    BLAZEFACE_OUTPUTS, 1e-4);
         }
     }
 

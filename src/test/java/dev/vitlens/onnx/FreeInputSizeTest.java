@@ -42,13 +42,7 @@ class FreeInputSizeTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) Math.sin((i / 3 % 128) * 0.07 + (i / 384) * 0.05) * 0.8f + (r.nextFloat() - 0.5f) * 0.2f;
         }
-        long[] square = {1, 128, 128, 3};
-        Map<String, float[]> a = OrtRunner.run(fixed, "input:0", x, square, Set.copyOf(OUTPUTS));
-        Map<String, float[]> b = OrtRunner.run(free.toByteArray(), "input:0", x, square, Set.copyOf(OUTPUTS));
-        for (String o : OUTPUTS) {
-            double max = OrtRunner.maxRelativeDifference(a.get(o), b.get(o));
-            assertTrue(max < 1e-4, o + " differs by " + max);
-        }
+        OrtRunner.assertSameOutputs(fixed, free.toByteArray(), "input:0", x, new long[] {1, 128, 128, 3}, OUTPUTS, 1e-4);
         for (int[] size : new int[][] {{128, 96}, {96, 128}, {64, 32}}) {
             int w = size[0];
             int h = size[1];

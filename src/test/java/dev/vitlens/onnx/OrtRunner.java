@@ -51,6 +51,22 @@ final class OrtRunner {
         }
     }
 
+    /**
+     * Runs two models on the same input and fails unless each named output agrees within {@code tolerance} (by
+     * {@link #maxRelativeDifference}): for graph rewrites that must not change what a model computes.
+     */
+    static void assertSameOutputs(byte[] a, byte[] b, String inputName, float[] input, long[] shape,
+                                  java.util.List<String> outputs, double tolerance) throws OrtException {
+        Map<String, float[]> x = run(a, inputName, input, shape, Set.copyOf(outputs));
+        Map<String, float[]> y = run(b, inputName, input, shape, Set.copyOf(outputs));
+        for (String o : outputs) {
+            double max = maxRelativeDifference(x.get(o), y.get(o));
+            if (!(max < tolerance)) {
+                throw new AssertionError(o + " differs by " + max + " (tolerance " + tolerance + ")");
+            }
+        }
+    }
+
     /** The largest |a - b| / max(1, |a|) over two outputs of the same shape. */
     static double maxRelativeDifference(float[] a, float[] b) {
         if (a.length != b.length) {
