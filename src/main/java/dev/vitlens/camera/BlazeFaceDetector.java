@@ -3,6 +3,9 @@ package dev.vitlens.camera;
 import dev.vitlens.inference.InferenceException;
 import dev.vitlens.inference.ModelLoadException;
 import dev.vitlens.inference.OnnxGraph;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.vitlens.onnx.ChannelBlocks;
 import dev.vitlens.onnx.FreeInputSize;
 import dev.vitlens.onnx.OnnxModelException;
@@ -31,9 +34,9 @@ import org.opencv.imgproc.Imgproc;
 /**
  * MediaPipe BlazeFace (front model, 128x128; shipped as a resource, see BLAZEFACE-README.md) as a {@link FaceFinder}:
  * the frame is letterboxed into the model input (aspect kept, padded with mid-grey, which is 0 after the model's
- * [-1, 1] scaling; the input trimmed to the frame's shape in whole 16 px grid cells, {@link Letterbox#trimmed},
- * since the network is fully convolutional and padding is work for nothing), the graph runs on ONNX Runtime with one intra-op thread, {@link BlazeFaceDecoder} decodes and
- * merges the detections, and boxes and keypoints are mapped back to frame pixels through the same {@link Letterbox}.
+ * [-1, 1] scaling; for live frames the input is trimmed to the frame's shape in whole 16 px grid cells,
+ * {@link Letterbox#trimmed}, since the network is fully convolutional and padding is work for nothing), the graph
+ * runs on ONNX Runtime with one intra-op thread, {@link BlazeFaceDecoder} decodes and merges the detections, and boxes and keypoints are mapped back to frame pixels through the same {@link Letterbox}.
  * Not thread-safe (it reuses its buffers); the ONNX session itself is.
  */
 public final class BlazeFaceDetector implements FaceFinder {
@@ -307,14 +310,41 @@ public final class BlazeFaceDetector implements FaceFinder {
 
     /**
      * The graph with a free input size ({@link FreeInputSize}), or {@code null} when the rewrite cannot prove it safe
-     * (the original BlazeFace file before {@link ChannelBlocks}, another detector): that graph runs on the square.
+     * (the original BlazeFace file before {@link ChannelBlocks}, another detector) or the graph is not declared as the
+     * front model ({@code [1,128,128,3]} in, 512 + 384 anchors out): such a graph is loaded as it is, and the shape
+     * check refuses it with its message rather than run it with the front model's anchors.
      */
     static byte[] withFreeInputSize(byte[] onnx) {
         try {
-            return FreeInputSize.rewrite(OnnxModelFiles.parse(onnx)).toByteArray();
+            ModelProto model = OnnxModelFiles.parse(onnx);
+            if (!declaredAsFrontModel(model.getGraph())) {
+                return null;
+            }
+            return FreeInputSize.rewrite(model).toByteArray();
         } catch (OnnxModelException | RuntimeException e) {
             return null;
         }
+    }
+
+    private static boolean declaredAsFrontModel(GraphProto g) {
+        Map<String, long[]> expected = Map.of(INPUT, INPUT_SHAPE,
+                SCORES_8, new long[] {1, BlazeFaceDecoder.STRIDE8_ANCHORS, 1},
+                SCORES_16, new long[] {1, BlazeFaceDecoder.STRIDE16_ANCHORS, 1},
+                BOXES_8, new long[] {1, BlazeFaceDecoder.STRIDE8_ANCHORS, BlazeFaceDecoder.BOX_VALUES},
+                BOXES_16, new long[] {1, BlazeFaceDecoder.STRIDE16_ANCHORS, BlazeFaceDecoder.BOX_VALUES});
+        int matching = 0;
+        for (List<ValueInfoProto> values : List.of(g.getInputList(), g.getOutputList())) {
+            for (ValueInfoProto v : values) {
+                matching += Arrays.equals(dims(v), expected.get(v.getName())) ? 1 : 0;
+            }
+        }
+        return matching == expected.size();
+    }
+
+    /** The declared dimensions, -1 for a symbolic or missing one. */
+    private static long[] dims(ValueInfoProto v) {
+        return v.getType().getTensorType().getShape().getDimList().stream()
+                .mapToLong(d -> d.hasDimValue() ? d.getDimValue() : -1).toArray();
     }
 
     /** Whether passes run on trimmed letterboxes (the graph's input size is free and the settings allow it). */

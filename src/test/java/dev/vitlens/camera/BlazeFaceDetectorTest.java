@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -458,6 +459,24 @@ class BlazeFaceDetectorTest {
             assertInstanceOf(BlazeFaceDetector.class, f);
         }
         assertEquals(List.of(), none);
+    }
+
+    /**
+     * A BlazeFace-like file declared with another input (here the bundled graph with its size already freed, as a
+     * stand-in for the 256 px back model) is not freed and run with the front model's anchors: it is refused with
+     * the shape it has.
+     */
+    @Test
+    void aDetectorFileOfAnotherInputSizeIsRefusedNotTrimmed() throws Exception {
+        byte[] real = BlazeFaceDetector.class.getResourceAsStream(BlazeFaceDetector.RESOURCE).readAllBytes();
+        byte[] free = BlazeFaceDetector.withFreeInputSize(BlazeFaceDetector.forBlockedLayout(real));
+        assertNotNull(free);
+        assertNull(BlazeFaceDetector.withFreeInputSize(free), "an input not declared [1,128,128,3] is not freed");
+        Path other = dir.resolve("other-size.onnx");
+        Files.write(other, free);
+        BlazeFaceDetector.UnavailableException e = assertThrows(BlazeFaceDetector.UnavailableException.class,
+                () -> BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withModelFile(other)));
+        assertTrue(e.getMessage().contains("input:0") && e.getMessage().contains("[1, 128, 128, 3]"), e.getMessage());
     }
 
     @Test
