@@ -85,7 +85,9 @@ public final class VerifierCrops {
         OpenCvNatives.ensureLoaded();
         Files.createDirectories(out);
         List<Path> walls = Files.readAllLines(wallpapers).stream().filter(s -> !s.isBlank()).map(Path::of).toList();
-        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults());
+        // On the square input, as when the shipped verifier's crops were cut (session 7), so they are reproduced
+        // exactly; the trimmed input finds nearly the same detections (docs/face-detection.md, "Trimmed input").
+        try (BlazeFaceDetector d = BlazeFaceDetector.open(BlazeFaceDetector.Settings.defaults().withSquareInput(true));
              OutputStream px = new BufferedOutputStream(Files.newOutputStream(out.resolve("crops.u8")), 1 << 20);
              PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("crops.csv")))) {
             csv.println("set,split,image,pass,rank,score,label,jitter");
