@@ -176,6 +176,9 @@ def build(model_id, export_only=False, epochs=None, threads=2, ckpt=None):
     spec = SPECS[model_id]
     tid = spec["teacher"]
     if not export_only:
+        if spec.get("init_from"):      # a refinement run: its starting point and that one's teacher come first
+            T.train(SPECS[spec["init_from"]]["teacher"], None, threads, 0, print)
+            T.train(spec["init_from"], None, threads, 0, print)
         T.train(tid, None, threads, 0, print)
         T.train(model_id, epochs, threads, 0, print)
     torch.set_num_threads(threads)

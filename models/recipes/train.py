@@ -340,11 +340,15 @@ def train(model_id, epochs=None, threads=2, time_steps=0, log=print):
         start_epoch, history = ck["epoch"], ck["history"]
         log(f"resumed {model_id} at epoch {start_epoch}")
     elif spec.get("init_from") and not time_steps:
-        # A refinement run starts from another finished run's weights (committed in checkpoints/), with a fresh
-        # optimiser and its own schedule: e.g. re-distilling a converged student from a stronger teacher.
-        src = committed_checkpoint(spec["init_from"])
-        model.load_state_dict(torch.load(src)["model"])
-        log(f"{model_id} starts from the weights of {src}")
+        # A refinement run starts from another finished run's weights (its cache, seeded from checkpoints/ on a new
+        # machine), with a fresh optimiser and its own schedule: e.g. re-distilling a converged student from a
+        # stronger teacher.
+        base, bck = load_trained(spec["init_from"])
+        if bck["epoch"] < bck.get("epochs_planned", bck["epoch"]):
+            sys.exit(f"{spec['init_from']} is not finished ({bck['epoch']}/{bck['epochs_planned']} epochs): train it "
+                     f"first (build.py {model_id} does)")
+        model.load_state_dict(base.state_dict())
+        log(f"{model_id} starts from the weights of {spec['init_from']} (epoch {bck['epoch']})")
     # An exponential moving average of the weights (Polyak averaging; spec "ema" = decay per step), evaluated and
     # exported instead of the last step's weights: it smooths the noise mixup/CutMix and a small batch put into the
     # last epochs, where the shipped run's accuracy wandered by 1-2 images of 541 from epoch to epoch.
