@@ -174,8 +174,7 @@ public final class BlazeFaceDecoder {
         check(boxes8, n8 * BOX_VALUES, "stride-8 boxes");
         check(scores16, n16, "stride-16 scores");
         check(boxes16, n16 * BOX_VALUES, "stride-16 boxes");
-        float[] centres = width == INPUT_SIZE && height == INPUT_SIZE ? ANCHOR_CENTRES
-                : ANCHORS_BY_SIZE.computeIfAbsent(width * 65536 + height, k -> anchors(width, height));
+        float[] centres = ANCHORS_BY_SIZE.computeIfAbsent(width * 65536 + height, k -> anchors(width, height));
         List<Detection> out = new ArrayList<>();
         decodeHead(scores8, boxes8, centres, 0, minScore, out);
         decodeHead(scores16, boxes16, centres, n8, minScore, out);
