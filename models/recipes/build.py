@@ -90,11 +90,15 @@ def cm_table(cm, labels):
 
 
 def history_table(hist, key):
-    lines = [f"| epoch | train loss | {key} acc | wall s | CPU s | threads |", "|---|---|---|---|---|---|"]
+    ema = any(f"{key}_ema" in h for h in hist)   # weight-averaged runs export the average: show both
+    head = f"| epoch | train loss | {key} acc |" + (f" {key} acc, weight average (exported) |" if ema else "")
+    lines = [head + " wall s | CPU s | threads |", "|---|---|---|" + ("---|" if ema else "") + "---|---|---|"]
     if len(hist) > 60:   # long runs: the first 10 epochs, then every 10th (all of them in the checkpoint's history)
         hist = [h for h in hist if h["epoch"] <= 10 or h["epoch"] % 10 == 0 or h is hist[-1]]
     for h in hist:
-        lines.append(f"| {h['epoch']} | {h['loss']:.4f} | {100 * h[key]:.2f}% | {h['wall_s']:.0f} | {h['cpu_s']:.0f} | {h.get('threads', '')} |")
+        avg = (f" {100 * h[key + '_ema']:.2f}% |" if key + "_ema" in h else " |") if ema else ""
+        lines.append(f"| {h['epoch']} | {h['loss']:.4f} | {100 * h[key]:.2f}% |{avg} {h['wall_s']:.0f} | "
+                     f"{h['cpu_s']:.0f} | {h.get('threads', '')} |")
     return "\n".join(lines)
 
 
@@ -392,6 +396,9 @@ def write_card(model_id, spec, c, model, ck, tck, acc, cm, t_acc, key, n_eval, e
         f"batch {spec['batch']}, 1 warm-up epoch then cosine to 0, {len(hist)} epochs, gradient clipping 1.0",
         f"- schedule: {schedule_text(hist, spec)}",
         f"- {distill}",
+        *([f"- weights exported: an exponential moving average of the student's weights (decay {spec['ema']:g} a "
+           f"step, so about the last {1 / (1 - spec['ema']):.0f} steps), evaluated every epoch beside the raw weights"]
+          if spec.get("ema") else []),
         f"- augmentation: {aug}" + (f"; stochastic depth rising linearly to {spec['drop_path']:g} at the last layer"
                                     if spec.get("drop_path") else ""),
         "",
