@@ -31,12 +31,21 @@ public final class Launcher {
         try {
             VitLensApp.launchApp(args);
         } catch (RuntimeException e) {
-            // Typically no display (SSH, CI): say so instead of a stack trace.
-            System.err.println("error: cannot open the GUI: " + e.getMessage()
-                    + "\nThe command line works without a display: java -jar vitlens.jar --help");
+            // Typically no display (SSH, CI) or no GTK 3 (a minimal install): say so instead of a stack trace.
+            System.err.println(guiFailureMessage(e.getMessage()));
             System.exit(1);
         }
         drainInference();
+    }
+
+    /** What the user reads when JavaFX cannot start, with the fix when the cause is a known one. */
+    static String guiFailureMessage(String cause) {
+        String hint = cause != null && cause.contains("GTK")
+                // Glass needs GTK 3, which minimal and server installs lack (seen on a fresh Debian machine).
+                ? "\nJavaFX needs GTK 3; on Debian or Ubuntu: sudo apt install libgtk-3-0"
+                : "";
+        return "error: cannot open the GUI: " + cause + hint
+                + "\nThe command line works without a display: java -jar vitlens.jar --help";
     }
 
     /** How long the exit waits for a model run still in progress (a cancelled job finishes its current batch). */
