@@ -12,6 +12,7 @@ import torch
 from PIL import Image, ImageDraw
 
 import train as T
+from data import MASK_LABELS
 from specs import SPECS
 
 
@@ -29,7 +30,7 @@ def main():
         acc, _, pred = T.evaluate(model, data, ex, ey)
         wrong[mid] = (pred != ey)
         print(f"{mid}: {100 * acc:.2f}% ({int((pred == ey).sum())}/{len(ey)}), {int(wrong[mid].sum())} wrong")
-    labels = SPECS[a.models[0]].get("labels") or ["with_mask", "without_mask"]
+    labels = MASK_LABELS
     rows = sorted(i for i in range(len(ey)) if any(w[i] for w in wrong.values()))
     for i in rows:
         rel, y = data.split["val"][i]
